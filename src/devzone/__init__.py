@@ -1,0 +1,1 @@
+"""devzone: development-zone and investment-pipeline platform."""

@@ -1,0 +1,1 @@
+"""The HTTP API under /api/v1/: authentication, error format, and the routers of every app."""

@@ -1,0 +1,44 @@
+"""One JSON error shape for every failure: {"code": ..., "message": ..., "details": [...]}."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from devzone.core.errors import DomainError
+
+
+def error_body(code: str, message: str, details: list | None = None) -> dict:
+    return {"code": code, "message": message, "details": details or []}
+
+
+def _location(loc) -> str:
+    return ".".join(str(part) for part in loc if part not in ("body", "payload", "query", "path"))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError):
+        return api.create_response(request, error_body(exc.code, exc.message, exc.details), status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError):
+        details = [{"field": _location(err.get("loc", ())), "message": err.get("msg", "")} for err in exc.errors]
+        return api.create_response(
+            request, error_body("validation_error", "请求数据校验未通过", details), status=422)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404):
+        return api.create_response(request, error_body("not_found", "对象不存在或不在您的管辖范围内"), status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorised(request: HttpRequest, exc: AuthenticationError):
+        return api.create_response(request, error_body("unauthorized", "未登录或令牌无效"), status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError):
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                409: "conflict"}.get(exc.status_code, "error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

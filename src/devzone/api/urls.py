@@ -1,0 +1,28 @@
+"""The NinjaAPI instance mounted at /api/v1/."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from devzone.api.auth import ActiveSession, BearerToken
+from devzone.api.errors import install_error_handlers
+from devzone.core.api import router as core_router
+from devzone.enterprises.api import router as enterprises_router
+
+class Utf8JSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="devzone API",
+    version="1",
+    description="开发区与重点项目管理平台接口。认证:`Authorization: Bearer <令牌>`(`devzone token create 用户名`)"
+                "或浏览器会话。错误统一为 {code, message, details}。更新时须回传 updated_at,数据已被他人修改时返回 409。",
+    auth=[BearerToken(), ActiveSession()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/enterprises", enterprises_router)

@@ -1,0 +1,266 @@
+"""The `devzone` command line.
+
+Exit 0 on success; a user mistake prints one line on stderr and exits 2 (never a traceback).
+Commands that need no database (evaluate, intake) do not set Django up at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+USER_ERROR = 2
+
+
+class CliError(Exception):
+    """A mistake in what the user asked for; its message is printed as it is."""
+
+
+# --- set-up ---------------------------------------------------------------------------------------------
+
+def data_dir() -> Path:
+    return Path(os.environ.get("DEVZONE_DATA_DIR", "var")).resolve()
+
+
+def ensure_local_env() -> Path:
+    """For a local demo: write DATA_DIR/local.env with a random secret key and plain-HTTP cookies, once."""
+    directory = data_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    env_file = directory / "local.env"
+    if not env_file.exists():
+        env_file.write_text(
+            "# Written by `devzone demo` for a local demo on http://127.0.0.1; production sets real variables.\n"
+            f"DEVZONE_SECRET_KEY={secrets.token_urlsafe(48)}\nDEVZONE_HTTPS=0\n",
+            encoding="utf-8",
+        )
+        env_file.chmod(0o600)
+    return env_file
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devzone.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise CliError(f"配置错误:{exc}") from exc
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+# --- commands -------------------------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.scale < 1:
+        raise CliError("--scale 必须是不小于 1 的整数")
+    ensure_local_env()
+    setup_django()
+    print("正在初始化数据库…", flush=True)
+    migrate()
+    from devzone.demo.loader import demo_load
+
+    report = demo_load(scale=args.scale, progress=lambda msg: print(msg, flush=True))
+    print(report.text())
+    if args.no_serve:
+        return 0
+    return serve(host="127.0.0.1", port=args.port, workers=2)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def serve(*, host: str, port: int, workers: int) -> int:
+    """Serve the site with gunicorn (static files through WhiteNoise)."""
+    from gunicorn.app.base import BaseApplication
+
+    from devzone.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    print(f"devzone 已启动:http://{host}:{port}/  (Ctrl+C 退出)", flush=True)
+    Server().run()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate(verbosity=1)
+    return 0
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("createsuperuser")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.core.models import User
+    from devzone.core.services import api_token_create
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        raise CliError(f"用户 {args.username} 不存在或已停用")
+    if args.days is not None and args.days < 1:
+        raise CliError("--days 必须是正整数")
+    _token, raw = api_token_create(actor=None, user=user, name=args.name, days=args.days)
+    print(raw)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.core.audit import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        print(f"审计链完整:共 {report.checked} 条事件")
+        return 0
+    print(f"审计链被破坏:{report.reason}(事件 #{report.broken_seq})", file=sys.stderr)
+    return USER_ERROR
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from devzone.evaluation.cli import evaluate_command
+    from devzone.evaluation.engine import EvaluationInputError
+
+    try:
+        print(evaluate_command(args.scheme, args.input, args.output, group_by=args.group_by,
+                               sensitivity=args.sensitivity))
+    except EvaluationInputError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    from devzone.intake.speech import IntakeInputError
+    from devzone.intake.speech.cli import intake_command
+
+    try:
+        print(intake_command(args.file, meeting_date=args.meeting_date, as_json=args.json))
+    except IntakeInputError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["devzone manage", *args.rest])
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------------------
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"应为整数:{text}") from exc
+    return value
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Argument mistakes print one line and exit 2; sub-parsers inherit this class."""
+
+    def error(self, message: str):  # type: ignore[override]
+        print(f"devzone: 参数错误:{message}", file=sys.stderr)
+        sys.exit(USER_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="devzone", description="devzone 开发区与重点项目管理平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="初始化数据库、载入演示数据并启动 (http://127.0.0.1:8000)")
+    p.add_argument("--scale", type=_positive_int, default=1, help="数据规模倍数 (默认 1)")
+    p.add_argument("--no-serve", action="store_true", help="只载入数据,不启动服务")
+    p.add_argument("--port", type=_positive_int, default=8000)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="启动网站")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=_positive_int, default=8000)
+    p.add_argument("--workers", type=_positive_int, default=2)
+    p.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="创建或升级数据库结构").set_defaults(func=cmd_migrate)
+    sub.add_parser("createsuperuser", help="创建系统管理员").set_defaults(func=cmd_createsuperuser)
+
+    token = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_command", required=True)
+    p = token.add_parser("create", help="为用户创建 API 令牌(只显示一次)")
+    p.add_argument("username")
+    p.add_argument("--name", default="cli")
+    p.add_argument("--days", type=_positive_int, default=365, help="有效天数")
+    p.set_defaults(func=cmd_token_create)
+
+    audit = sub.add_parser("audit", help="审计留痕").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="校验审计哈希链").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("evaluate", help="按评价方案计算(无需数据库)")
+    p.add_argument("scheme", help="内置方案名 (mujun, county, zone, inspection, window) 或 YAML 文件")
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--group-by", default=None)
+    p.add_argument("--sensitivity", type=_positive_int, default=0)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("intake", help="从会议讲话中提取任务清单草稿")
+    p.add_argument("file")
+    p.add_argument("--meeting-date", default=None, help="会议日期 YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_intake)
+
+    p = sub.add_parser("manage", help="Django 管理命令")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CliError as exc:
+        print(f"devzone: {exc}", file=sys.stderr)
+        return USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a DomainError from a service is a user mistake too
+        from devzone.core.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            print(f"devzone: {exc.message}", file=sys.stderr)
+            return USER_ERROR
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Organisation (regions, zones, departments, users), jurisdiction, audit trail, API tokens."""

@@ -1,0 +1,1 @@
+"""Enterprise registry (企业库) and annual data."""

@@ -1,0 +1,18 @@
+"""URL map: pages, the API under /api/v1/, admin, sign-in."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from devzone.api.urls import api
+from devzone.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", include("devzone.core.urls")),
+    path("enterprises/", include("devzone.enterprises.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

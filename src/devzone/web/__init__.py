@@ -1,0 +1,1 @@
+"""The web shell: layout, navigation, home page, shared list machinery, template tags, vendored assets."""

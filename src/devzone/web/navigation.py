@@ -1,0 +1,58 @@
+"""The main navigation: the areas of DOMAIN.md. Each app registers its pages by URL name; an area whose
+pages are not built yet is shown greyed out with no link, so nobody lands on an empty page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str | None = None
+    superuser_only: bool = False
+
+    def url(self) -> str | None:
+        if not self.url_name:
+            return None
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+NAVIGATION: tuple[NavGroup, ...] = (
+    NavGroup(_("Cockpit"), (NavItem(_("Overview"), "home"),)),
+    NavGroup(_("Key projects"), (NavItem(_("Project ledger"), "projects:list"),
+                                 NavItem(_("Monthly dispatch"), "projects:reports"))),
+    NavGroup(_("Investment"), (NavItem(_("Leads"), "attraction:leads"),
+                               NavItem(_("Industry chains"), "chains:list"))),
+    NavGroup(_("Enterprises"), (NavItem(_("Enterprise registry"), "enterprises:list"),
+                                NavItem(_("Per-mu evaluation"), "evaluation:runs"))),
+    NavGroup(_("Supervision"), (NavItem(_("Problems"), "dispatch:problems"),
+                                NavItem(_("Tasks"), "dispatch:tasks"))),
+    NavGroup(_("Economy"), (NavItem(_("Indicators"), "indicators:list"),)),
+    NavGroup(_("Organisation"), (NavItem(_("Development zones"), "core:zones"),
+                                 NavItem(_("Regions and departments"), "core:regions"),
+                                 NavItem(_("Audit trail"), "core:audit", superuser_only=True))),
+)
+
+
+def navigation_for(user) -> list[dict]:
+    groups = []
+    for group in NAVIGATION:
+        items = [{"label": item.label, "url": item.url()} for item in group.items
+                 if not item.superuser_only or user.is_superuser]
+        if items:
+            groups.append({"label": group.label, "items": items,
+                           "enabled": any(i["url"] for i in items)})
+    return groups
