@@ -3,21 +3,18 @@ factories for enterprises. Every object is made through the services, as the app
 
 from __future__ import annotations
 
-import itertools
-import random
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from tests_support import PASSWORD, make_credit_code, next_number
 
 from devzone.core import services as core_services
 from devzone.core.models import Department, Region, Role, User, Zone
+from devzone.core.reference import ensure_reference_data
 from devzone.enterprises import services as enterprise_services
-from devzone.enterprises.credit_code import ALPHABET, check_character
 from devzone.enterprises.models import Enterprise, EnterpriseYear, Industry
-
-PASSWORD = "Test-Password-2026"
 
 
 @dataclass
@@ -39,18 +36,9 @@ class Org:
     industry_user: User
 
 
-_codes = itertools.count(1)
-
-
-def make_credit_code(region_code: str = "990102") -> str:
-    """A valid credit code, unique within the test run."""
-    rng = random.Random(next(_codes))
-    body = "91" + region_code[:6] + "".join(rng.choice(ALPHABET) for _ in range(9))
-    return body + check_character(body)
-
-
 @pytest.fixture
 def org(db) -> Org:
+    ensure_reference_data()  # a transactional test elsewhere may have flushed the migrations' data
     province = core_services.region_create(actor=None, name="江北省", level="province", code="990000")
     city = core_services.region_create(actor=None, name="云澜市", level="city", parent=province, code="990100")
     county1 = core_services.region_create(actor=None, name="澜江区", level="county", parent=city, code="990102")
@@ -85,7 +73,7 @@ def make_enterprise(org):
 
     def make(region: Region | None = None, years: dict[int, dict] | None = None, **fields) -> Enterprise:
         region = region or org.county1
-        data = {"credit_code": make_credit_code(region.code or "990100"), "name": f"测试企业{next(_codes)}有限公司",
+        data = {"credit_code": make_credit_code(region.code or "990100"), "name": f"测试企业{next_number()}有限公司",
                 "region": region, "industry": Industry.objects.get(code="C17"), **fields}
         enterprise = enterprise_services.enterprise_create(actor=org.admin, data=data)
         for year, figures in (years or {2025: {"tax": Decimal("100"), "revenue": Decimal("2000"),

@@ -9,7 +9,7 @@ import tempfile
 os.environ.setdefault("DEVZONE_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEVZONE_DATA_DIR", tempfile.mkdtemp(prefix="devzone-test-"))
 
-from devzone.settings import *  # noqa: E402,F403
+from devzone.settings import *  # noqa: F403
 
 # Argon2 stays the production hasher (tests/core/test_security.py checks it); tests hash with MD5 for speed.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.db import connection
 
@@ -18,7 +20,7 @@ def _tamper(sql: str, params: list) -> None:
 def test_writes_append_chained_events(org):
     events = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     assert events[0].prev_hash == audit.GENESIS_HASH
     assert audit.verify_chain().ok
 
@@ -74,4 +76,4 @@ def test_cli_verify_exit_codes(org, capsys):
     _tamper(f"UPDATE {AuditEvent._meta.db_table} SET action = %s WHERE seq = %s", ["delete", victim.seq])
     assert main(["audit", "verify"]) == 2
     err = capsys.readouterr().err
-    assert f"#{victim.seq}" in err and "\n" == err[-1] and err.count("\n") == 1
+    assert f"#{victim.seq}" in err and err[-1] == "\n" and err.count("\n") == 1

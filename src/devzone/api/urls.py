@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from devzone.api.auth import ActiveSession, BearerToken
 from devzone.api.errors import install_error_handlers
 from devzone.core.api import router as core_router
 from devzone.enterprises.api import router as enterprises_router
 
+
+class PreciseJSONEncoder(NinjaJSONEncoder):
+    """Datetimes keep their microseconds: `updated_at` goes back to the server for optimistic locking."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 class Utf8JSONRenderer(JSONRenderer):
+    encoder_class = PreciseJSONEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -18,8 +32,11 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
     title="devzone API",
     version="1",
-    description="开发区与重点项目管理平台接口。认证:`Authorization: Bearer <令牌>`(`devzone token create 用户名`)"
-                "或浏览器会话。错误统一为 {code, message, details}。更新时须回传 updated_at,数据已被他人修改时返回 409。",
+    description=(
+        "开发区与重点项目管理平台接口。认证:`Authorization: Bearer <令牌>`(`devzone token create 用户名`)"
+        "或浏览器会话。错误统一为 {code, message, details}。"
+        "更新时须回传 updated_at,数据已被他人修改时返回 409。"
+    ),
     auth=[BearerToken(), ActiveSession()],
     urls_namespace="api",
 )

@@ -1,13 +1,12 @@
 """API for organisation data: regions, zones, departments."""
 
-from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from devzone.api.schemas import ERRORS, READ_ERRORS
@@ -162,7 +161,7 @@ def get_zone(request: HttpRequest, zone_id: int):
 @router.post("/zones", response={201: ZoneDetailOut, **ERRORS}, summary="新建开发区")
 def create_zone(request: HttpRequest, payload: ZoneIn):
     data = resolve_zone_refs(request.user, payload.dict())
-    return 201, services.zone_create(actor=request.user, data=data)
+    return Status(201, services.zone_create(actor=request.user, data=data))
 
 
 @router.patch("/zones/{zone_id}", response={200: ZoneDetailOut, **ERRORS}, summary="修改开发区(乐观锁)")

@@ -116,12 +116,14 @@ def verify_chain() -> ChainReport:
             object_id=event.object_id, object_repr=event.object_repr, before=event.before, after=event.after,
         )
         if event.prev_hash != prev_hash:
-            return ChainReport(False, checked, event.seq, f"第 {event.seq} 号事件的前序哈希不符(前一事件被改动或删除)")
+            reason = f"第 {event.seq} 号事件的前序哈希不符(前一事件被改动或删除)"
+            return ChainReport(False, checked, event.seq, reason)
         if compute_hash(prev_hash, payload) != event.hash:
             return ChainReport(False, checked, event.seq, f"第 {event.seq} 号事件内容被改动")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
     if head_seq != checked or head_hash != prev_hash:
-        return ChainReport(False, checked, checked + 1, f"链尾不符:应有 {head_seq} 条事件,实有 {checked} 条(末尾事件被删除)")
+        reason = f"链尾不符:应有 {head_seq} 条事件,实有 {checked} 条(末尾事件被删除)"
+        return ChainReport(False, checked, checked + 1, reason)
     return ChainReport(True, checked)

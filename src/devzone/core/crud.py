@@ -18,7 +18,7 @@ M = TypeVar("M", bound=models.Model)
 def validation_details(exc: ValidationError) -> list[dict]:
     if hasattr(exc, "error_dict"):
         return [
-            {"field": field, "message": message}
+            {"field": None if field == "__all__" else field, "message": message}
             for field, errors in exc.message_dict.items()
             for message in errors
         ]

@@ -66,3 +66,8 @@ def _write_cell(sheet, row: int, col: int, value, column: ExportColumn, num_fmts
                              date_fmt)
     else:
         sheet.write_string(row, col, str(escape_cell(str(value))))
+
+
+def money(value) -> Decimal | None:
+    """万元 to two places (SQLite hands back computed decimals unscaled)."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))

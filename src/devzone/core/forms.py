@@ -7,18 +7,22 @@ from django.utils.translation import gettext_lazy as _
 
 from devzone.core import selectors
 from devzone.core.models import AuditEvent, Region, Zone
+from devzone.web.forms import StyledFormMixin
 
 
-class ZoneFilterForm(forms.Form):
+class ZoneFilterForm(StyledFormMixin, forms.Form):
+    compact = True
+
     q = forms.CharField(label=_("Search"), required=False)
-    level = forms.ChoiceField(label=_("level"), required=False, choices=[("", _("All"))] + Zone.Level.choices)
-    kind = forms.ChoiceField(label=_("kind"), required=False, choices=[("", _("All"))] + Zone.Kind.choices)
+    level = forms.ChoiceField(label=_("level"), required=False, choices=[("", _("All")), *Zone.Level.choices])
+    kind = forms.ChoiceField(label=_("kind"), required=False, choices=[("", _("All")), *Zone.Kind.choices])
     region = forms.ModelChoiceField(label=_("region"), required=False, queryset=Region.objects.none(),
                                     empty_label=_("All"))
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.counties_in_scope(user=user)
+        self.style_widgets()
 
     def filters(self) -> dict[str, str]:
         if not self.is_valid():
@@ -29,7 +33,7 @@ class ZoneFilterForm(forms.Form):
         return data
 
 
-class ZoneForm(forms.ModelForm):
+class ZoneForm(StyledFormMixin, forms.ModelForm):
     updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -46,9 +50,7 @@ class ZoneForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
             self.fields["updated_at"].initial = self.instance.updated_at.isoformat()
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
-                                          else "form-control")
+        self.style_widgets()
 
     def _post_clean(self) -> None:
         """Model validation runs in the service, which reports errors users can read."""
@@ -64,7 +66,9 @@ def _scope_root(user) -> str:
     return "" if scope.unrestricted else (scope.region_path or "/none/")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    compact = True
+
     object_type = forms.CharField(label=_("object type"), required=False)
     object_id = forms.CharField(label=_("object id"), required=False)
     user = forms.CharField(label=_("user"), required=False)
@@ -76,6 +80,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
         self.fields["action"].choices = [("", _("All"))] + [(a, a) for a in sorted(actions)]
+        self.style_widgets()
 
     def filters(self) -> dict[str, str]:
         if not self.is_valid():

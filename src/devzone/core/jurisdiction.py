@@ -38,13 +38,13 @@ class Scope:
         prefix = f"{field}__path__startswith" if field else "path__startswith"
         return Q(**{prefix: self.region_path})
 
-    def ancestors_q(self, field: str = "region") -> Q:
-        """Rows whose region is an ancestor of the scope's root (context a county may see, e.g. its city)."""
+    def with_ancestors_q(self, field: str = "region") -> Q:
+        """The subtree plus the ancestors of its root (context a county may see, e.g. its city)."""
         if self.unrestricted or self.region_path is None:
-            return Q(pk__in=[])
+            return self.region_q(field)
         ids = [int(part) for part in self.region_path.strip("/").split("/")[:-1]]
         key = f"{field}_id__in" if field else "id__in"
-        return Q(**{key: ids})
+        return self.region_q(field) | Q(**{key: ids})
 
 
 def scope_for(user) -> Scope:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -54,7 +55,7 @@ class Region(TimeStamped):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 1
+        return self.path.count("/") - 2  # province 0, city 1, county 2, township 3
 
 
 class Zone(TimeStamped):
@@ -86,7 +87,8 @@ class Zone(TimeStamped):
     built_area_km2 = models.DecimalField(_("built area (km²)"), max_digits=10, decimal_places=2, null=True,
                                          blank=True)
     leading_industries = models.CharField(_("leading industries"), max_length=200, blank=True)
-    star_rating = models.PositiveSmallIntegerField(_("star rating"), null=True, blank=True)
+    star_rating = models.PositiveSmallIntegerField(_("star rating"), null=True, blank=True,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(5)])
     management_body = models.CharField(_("management body"), max_length=100, blank=True)
     intensity_threshold = models.DecimalField(
         _("investment-intensity threshold (10k yuan/mu)"), max_digits=10, decimal_places=2, default=Decimal("180")
@@ -226,6 +228,9 @@ class AuditHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"
 
 
 class ApiToken(models.Model):

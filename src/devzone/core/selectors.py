@@ -16,8 +16,7 @@ ZONE_SORTS = {"name": "name", "level": "level", "kind": "kind", "region": "regio
 
 def region_queryset(*, user: User) -> QuerySet[Region]:
     """Regions in the user's subtree plus its ancestors (a county sees its city, not its neighbours)."""
-    scope = scope_for(user)
-    return Region.objects.filter(scope.region_q(field="") | scope.ancestors_q(field="")).select_related("parent")
+    return Region.objects.filter(scope_for(user).with_ancestors_q(field="")).select_related("parent")
 
 
 def region_list(*, user: User, filters: Mapping[str, str] | None = None) -> QuerySet[Region]:
@@ -64,8 +63,7 @@ def zone_get(*, user: User, zone_id: int) -> Zone:
 
 
 def department_queryset(*, user: User) -> QuerySet[Department]:
-    scope = scope_for(user)
-    return Department.objects.filter(scope.region_q() | scope.ancestors_q()).select_related("region")
+    return Department.objects.filter(scope_for(user).with_ancestors_q()).select_related("region")
 
 
 def department_list(*, user: User, filters: Mapping[str, str] | None = None) -> QuerySet[Department]:

@@ -47,7 +47,8 @@ def _enterprise(rng, ctx: DemoContext, industries: dict[str, Industry], taken: s
     industry, word = _pick_industry(rng, industries)
     prefix = county.name[:2] if rng.random() < 0.5 else names.CITY[0][:2]
     while True:
-        name = f"{prefix}{rng.choice(names.FIRM_WORDS)}{rng.choice(names.FIRM_WORDS)}{word}{rng.choice(names.COMPANY_FORMS)}"
+        brand = rng.choice(names.FIRM_WORDS) + rng.choice(names.FIRM_WORDS)
+        name = f"{prefix}{brand}{word}{rng.choice(names.COMPANY_FORMS)}"
         if name not in used_names:
             used_names.add(name)
             break

@@ -10,6 +10,7 @@ from django.db import transaction
 from devzone.core import audit
 from devzone.core.errors import Conflict
 from devzone.core.models import Region, User
+from devzone.core.reference import ensure_reference_data
 from devzone.demo.context import DemoContext
 from devzone.demo.models import DemoState
 from devzone.demo.organisation import DEMO_PASSWORD
@@ -45,12 +46,14 @@ def demo_load(*, scale: int = 1, progress: Callable[[str], None] = lambda _m: No
     state = DemoState.objects.filter(pk=1).first()
     if state is not None:
         if state.scale != scale:
-            raise Conflict(f"数据库中已有规模 {state.scale} 的演示数据;换用新的 DEVZONE_DATA_DIR 或数据库再载入规模 {scale}")
+            raise Conflict(f"数据库中已有规模 {state.scale} 的演示数据;"
+                           f"请换用新的 DEVZONE_DATA_DIR 或数据库再载入规模 {scale}")
         return DemoReport(scale=scale, counts=state.counts, logins=demo_logins(), reused=True)
     if Region.objects.exists() or User.objects.exists():
         raise Conflict("数据库中已有业务数据,演示数据只能载入空数据库(请换用新的 DEVZONE_DATA_DIR 或数据库)")
     counts: dict[str, int] = {}
     with transaction.atomic():
+        ensure_reference_data()
         ctx = DemoContext(scale=scale)
         for label, step in STEPS:
             progress(f"  生成{label}…")

@@ -8,3 +8,6 @@ class DemoState(models.Model):
     scale = models.PositiveIntegerField()
     loaded_at = models.DateTimeField(auto_now_add=True)
     counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"demo scale {self.scale}"

@@ -1,17 +1,17 @@
 """API for the enterprise registry."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from devzone.api.schemas import ERRORS, READ_ERRORS
 from devzone.core import selectors as core_selectors
+from devzone.core.exports import money
 from devzone.enterprises import selectors, services
 from devzone.enterprises.models import Enterprise
 
@@ -49,6 +49,14 @@ class EnterpriseOut(Schema):
     @staticmethod
     def resolve_industry_code(obj: Enterprise) -> str | None:
         return obj.industry.code if obj.industry_id else None
+
+    @staticmethod
+    def resolve_latest_tax(obj: Enterprise) -> Decimal | None:
+        return money(getattr(obj, "latest_tax", None))
+
+    @staticmethod
+    def resolve_latest_revenue(obj: Enterprise) -> Decimal | None:
+        return money(getattr(obj, "latest_revenue", None))
 
 
 class EnterpriseYearOut(Schema):
@@ -176,7 +184,7 @@ def get_enterprise(request: HttpRequest, enterprise_id: int):
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     data = resolve_enterprise_refs(request.user, payload.dict())
     enterprise = services.enterprise_create(actor=request.user, data=data)
-    return 201, selectors.enterprise_get(user=request.user, enterprise_id=enterprise.pk)
+    return Status(201, selectors.enterprise_get(user=request.user, enterprise_id=enterprise.pk))
 
 
 @router.patch("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS}, summary="修改企业(乐观锁)")

@@ -8,18 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from devzone.core import selectors as core_selectors
 from devzone.core.models import Region, Zone
 from devzone.enterprises.models import Enterprise, Industry
+from devzone.web.forms import StyledFormMixin
 
 FLAG_CHOICES = [(name, Enterprise._meta.get_field(name).verbose_name) for name in Enterprise.FLAG_FIELDS]
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(StyledFormMixin, forms.Form):
+    compact = True
+
     q = forms.CharField(label=_("Name or credit code"), required=False)
     region = forms.ModelChoiceField(label=_("region"), required=False, queryset=Region.objects.none(),
                                     empty_label=_("All"))
     zone = forms.ModelChoiceField(label=_("zone"), required=False, queryset=Zone.objects.none(),
                                   empty_label=_("All"))
     industry = forms.ChoiceField(label=_("industry"), required=False)
-    size = forms.ChoiceField(label=_("size"), required=False, choices=[("", _("All"))] + Enterprise.Size.choices)
+    size = forms.ChoiceField(label=_("size"), required=False, choices=[("", _("All")), *Enterprise.Size.choices])
     flag = forms.MultipleChoiceField(label=_("flags"), required=False, choices=FLAG_CHOICES,
                                      widget=forms.CheckboxSelectMultiple)
 
@@ -29,6 +32,7 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["zone"].queryset = core_selectors.zone_list(user=user).order_by("name")
         divisions = Industry.objects.filter(code__regex=r"^[A-Z]?\d{2}$").order_by("code")
         self.fields["industry"].choices = [("", _("All"))] + [(i.code, str(i)) for i in divisions]
+        self.style_widgets()
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -40,7 +44,7 @@ class EnterpriseFilterForm(forms.Form):
         return data
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(StyledFormMixin, forms.ModelForm):
     updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -59,12 +63,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["industry"].queryset = Industry.objects.order_by("code")
         if self.instance.pk:
             self.fields["updated_at"].initial = self.instance.updated_at.isoformat()
-        for name, field in self.fields.items():
-            if name in Enterprise.FLAG_FIELDS:
-                field.widget.attrs.setdefault("class", "form-check-input")
-            else:
-                field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
-                                              else "form-control")
+        self.style_widgets()
 
     def _post_clean(self) -> None:
         """Model validation runs in the service, which reports errors users can read."""

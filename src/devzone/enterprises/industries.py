@@ -35,11 +35,19 @@ DIVISIONS = [
 ]
 
 
+def load_industries(industry_model) -> None:
+    """Create the sections and divisions that are missing (idempotent)."""
+    existing = set(industry_model.objects.values_list("code", flat=True))
+    industry_model.objects.bulk_create([industry_model(code=code, name=name) for code, name in SECTIONS
+                                        if code not in existing])
+    sections = {i.code: i for i in industry_model.objects.filter(code__in=[code for code, _ in SECTIONS])}
+    industry_model.objects.bulk_create([
+        industry_model(code=f"{section}{code}", name=name, parent=sections[section])
+        for section, code, name in DIVISIONS if f"{section}{code}" not in existing])
+
+
 def load(apps, schema_editor) -> None:
-    Industry = apps.get_model("enterprises", "Industry")
-    sections = {code: Industry.objects.create(code=code, name=name) for code, name in SECTIONS}
-    Industry.objects.bulk_create(
-        [Industry(code=f"{section}{code}", name=name, parent=sections[section]) for section, code, name in DIVISIONS])
+    load_industries(apps.get_model("enterprises", "Industry"))
 
 
 def unload(apps, schema_editor) -> None:

@@ -22,7 +22,7 @@ FLAG_FILTERS = set(Enterprise.FLAG_FIELDS)
 
 
 def enterprise_queryset(*, user: User) -> QuerySet[Enterprise]:
-    return Enterprise.objects.filter(scope_for(user).region_q()).select_related("region", "zone", "industry")
+    return Enterprise.objects.filter(scope_for(user).region_q()).select_related("region__parent", "zone", "industry")
 
 
 def latest_year(*, user: User) -> int | None:
@@ -38,9 +38,12 @@ def _annotate_year(qs: QuerySet[Enterprise], year: int | None) -> QuerySet[Enter
                            latest_revenue=Subquery(EnterpriseYear.objects.none().values("revenue")),
                            latest_land_mu=Subquery(EnterpriseYear.objects.none().values("land_mu")))
     row = EnterpriseYear.objects.filter(enterprise=OuterRef("pk"), year=year)
-    return qs.annotate(latest_tax=Subquery(row.values("tax")[:1]),
-                       latest_revenue=Subquery(row.values("revenue")[:1]),
-                       latest_land_mu=Subquery(row.values("land_mu")[:1]))
+
+    def figure(name: str) -> Subquery:
+        return Subquery(row.values(name)[:1], output_field=EnterpriseYear._meta.get_field(name))
+
+    return qs.annotate(latest_tax=figure("tax"), latest_revenue=figure("revenue"),
+                       latest_land_mu=figure("land_mu"))
 
 
 def enterprise_list(*, user: User, filters: Mapping[str, str] | None = None,

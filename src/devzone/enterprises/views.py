@@ -24,7 +24,7 @@ def enterprise_columns(year: int | None) -> list[Column]:
                sort="credit_code", width=22),
         Column("name", gettext_lazy("name"), lambda e: e.name, sort="name",
                link=lambda e: reverse("enterprises:detail", args=[e.pk]), width=34),
-        Column("region", gettext_lazy("region"), lambda e: e.region.name, sort="region"),
+        Column("region", gettext_lazy("region"), lambda e: region_label(e.region), sort="region", width=18),
         Column("zone", gettext_lazy("zone"), lambda e: e.zone.name if e.zone else "", sort="zone", width=24),
         Column("industry", gettext_lazy("industry"), lambda e: str(e.industry) if e.industry else "",
                sort="industry", width=24),
@@ -34,6 +34,13 @@ def enterprise_columns(year: int | None) -> list[Column]:
         Column("revenue", f"{_('revenue')}{suffix}", lambda e: e.latest_revenue, sort="revenue", kind="money"),
         Column("tax", f"{_('taxes paid')}{suffix}", lambda e: e.latest_tax, sort="tax", kind="money"),
     ]
+
+
+def region_label(region) -> str:
+    """A township reads with its county ("石门县 三里镇"); a county by itself."""
+    if region.level == region.Level.TOWNSHIP and region.parent_id:
+        return f"{region.parent.name} {region.name}"
+    return region.name
 
 
 def _get_or_404(**kwargs):

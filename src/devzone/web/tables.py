@@ -53,7 +53,7 @@ class ListPage:
                 continue
             state = "asc" if self.sort == column.sort else "desc" if self.sort == f"-{column.sort}" else ""
             next_sort = f"-{column.sort}" if state == "asc" else column.sort
-            params = self._params(exclude={"sort", "page"}) + [("sort", next_sort)]
+            params = [*self._params(exclude={"sort", "page"}), ("sort", next_sort)]
             links.append({"column": column, "url": "?" + urlencode(params), "state": state})
         return links
 
@@ -65,7 +65,7 @@ class ListPage:
         return [(k, v) for k, v in self.query if k not in exclude]
 
     def page_url(self, number: int) -> str:
-        return "?" + urlencode(self._params(exclude={"page"}) + [("page", str(number))])
+        return "?" + urlencode([*self._params(exclude={"page"}), ("page", str(number))])
 
     @property
     def prev_url(self) -> str | None:
@@ -76,7 +76,7 @@ class ListPage:
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else None
 
     def export_url(self) -> str:
-        return "?" + urlencode(self._params(exclude={"page"}) + [("export", "xlsx")])
+        return "?" + urlencode([*self._params(exclude={"page"}), ("export", "xlsx")])
 
 
 def clean_query(request: HttpRequest) -> list[tuple[str, str]]:

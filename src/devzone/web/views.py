@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "categories": [row["county"].name for row in by_county],
         "links": [f"{enterprises_url}?{urlencode({'region': row['county'].pk})}" for row in by_county],
         "series": [
-            {"name": str(_("Enterprises")), "data": [row["total"] for row in by_county]},
+            {"name": str(_("Enterprise count")), "data": [row["total"] for row in by_county]},
             {"name": str(_("above designated size")), "data": [row["above_size"] for row in by_county]},
         ],
     }

@@ -1,12 +1,10 @@
 from django.db import migrations
 
-ROLE_CODES = ["city_leader", "project_office", "supervision", "investment", "industry", "statistics", "county",
-              "service_officer", "enterprise", "observer"]
+from devzone.core.reference import ROLE_CODES, load_roles
 
 
 def load(apps, schema_editor):
-    Role = apps.get_model("core", "Role")
-    Role.objects.bulk_create([Role(code=code) for code in ROLE_CODES])
+    load_roles(apps.get_model("core", "Role"))
 
 
 def unload(apps, schema_editor):
