@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "ninja",
     "devzone.core",
     "devzone.enterprises",
+    "devzone.projects",
+    "devzone.dispatch",
+    "devzone.intake",
     "devzone.web",
     "devzone.demo",
 ]

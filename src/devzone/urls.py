@@ -13,6 +13,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("devzone.core.urls")),
     path("enterprises/", include("devzone.enterprises.urls")),
+    path("projects/", include("devzone.projects.urls")),
+    path("dispatch/", include("devzone.dispatch.urls")),
+    path("imports/", include("devzone.intake.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

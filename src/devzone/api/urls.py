@@ -11,7 +11,10 @@ from ninja.responses import NinjaJSONEncoder
 from devzone.api.auth import ActiveSession, BearerToken
 from devzone.api.errors import install_error_handlers
 from devzone.core.api import router as core_router
+from devzone.dispatch.api import router as dispatch_router
 from devzone.enterprises.api import router as enterprises_router
+from devzone.intake.api import router as intake_router
+from devzone.projects.api import router as projects_router
 
 
 class PreciseJSONEncoder(NinjaJSONEncoder):
@@ -43,3 +46,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/projects", projects_router)
+api.add_router("/", dispatch_router)  # /problems, /tasks, /meetings, /notifications
+api.add_router("/imports", intake_router)

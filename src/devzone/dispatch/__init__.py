@@ -1,0 +1,1 @@
+"""Dispatch and supervision (调度督办): problems with SLA and escalation, tasks, meetings, notifications."""

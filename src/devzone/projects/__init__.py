@@ -1,0 +1,1 @@
+"""Key projects (重点项目): the 三个一批 lifecycle, evidence and verification, monthly dispatch, warnings, KPIs."""
