@@ -111,3 +111,37 @@ def test_home_page_numbers_link_to_rows(org, login, make_enterprise, django_asse
     page = response.content.decode()
     assert response.context["summary"].enterprises == 1
     assert "/enterprises/?flag=above_size" in page and 'data-testid="county-chart"' in page
+
+
+def test_form_pages_query_counts(org, login, make_enterprise, django_assert_max_num_queries):
+    """Create and edit pages load their choices in a fixed number of queries."""
+    client = login(org.city_user)
+    enterprise = make_enterprise()
+    for url in ["/org/zones/new/", f"/org/zones/{org.zone1.pk}/edit/", "/enterprises/new/",
+                f"/enterprises/{enterprise.pk}/edit/"]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200, url
+
+
+def test_login_page_query_count(db, django_assert_max_num_queries):
+    from django.test import Client
+
+    with django_assert_max_num_queries(0):
+        assert Client().get("/login/").status_code == 200
+
+
+def test_admin_saves_are_audited(org, login):
+    from devzone.core.models import AuditEvent
+
+    client = login(org.admin)
+    response = client.post(f"/admin/core/department/{org.dept_industry.pk}/change/", {
+        "name": "市工业和信息化局", "short_name": "市工信局", "code": "industry", "region": org.city.pk})
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(object_type="core.department", action="update").latest("seq")
+    assert event.actor_username == "admin" and event.after["name"] == "市工业和信息化局"
+
+
+def test_audit_history_link_for_administrators(org, login):
+    page = login(org.admin).get(f"/org/zones/{org.zone1.pk}/").content.decode()
+    assert f"object_id={org.zone1.pk}" in page
+    assert "object_type=core.zone" not in login(org.city_user).get(f"/org/zones/{org.zone1.pk}/").content.decode()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from devzone.core import selectors, services
 from devzone.core.errors import NotFound
 from devzone.core.forms import AuditFilterForm, ZoneFilterForm, ZoneForm
-from devzone.web.formflow import submit_form
+from devzone.web.formflow import form_page
 from devzone.web.tables import Column, render_list
 
 ZONE_COLUMNS = [
@@ -60,27 +60,22 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def zone_create(request: HttpRequest) -> HttpResponse:
-    form = ZoneForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        done = submit_form(request, form, lambda data: services.zone_create(actor=request.user, data=data),
-                           _("Zone saved."))
-        if done:
-            return done
-    return render(request, "core/zone_form.html", {"form": form, "title": _("New development zone")})
+    return form_page(request, template="core/zone_form.html", form=ZoneForm(request.POST or None, user=request.user),
+                     save=lambda data: services.zone_create(actor=request.user, data=data),
+                     success_message=_("Zone saved."), context={"title": _("New development zone")})
 
 
 @login_required
 def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     zone = _get_or_404(selectors.zone_get, user=request.user, zone_id=pk)
     form = ZoneForm(request.POST or None, instance=zone, user=request.user)
-    if request.method == "POST":
-        def save(data: dict):
-            return services.zone_update(actor=request.user, zone=zone, data=data,
-                                        expected_updated_at=form.cleaned_data.get("updated_at"))
-        done = submit_form(request, form, save, _("Zone saved."))
-        if done:
-            return done
-    return render(request, "core/zone_form.html", {"form": form, "zone": zone, "title": _("Edit %s") % zone})
+
+    def save(data: dict):
+        return services.zone_update(actor=request.user, zone=zone, data=data,
+                                    expected_updated_at=form.cleaned_data.get("updated_at"))
+
+    return form_page(request, template="core/zone_form.html", form=form, save=save,
+                     success_message=_("Zone saved."), context={"zone": zone, "title": _("Edit %s") % zone})
 
 
 @login_required

@@ -13,7 +13,7 @@ from devzone.core.errors import NotFound
 from devzone.enterprises import selectors, services
 from devzone.enterprises.forms import EnterpriseFilterForm, EnterpriseForm
 from devzone.enterprises.models import EnterpriseYear
-from devzone.web.formflow import submit_form
+from devzone.web.formflow import form_page
 from devzone.web.tables import Column, render_list
 
 
@@ -85,25 +85,21 @@ def _num(value) -> float | None:
 
 @login_required
 def enterprise_create(request: HttpRequest) -> HttpResponse:
-    form = EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        done = submit_form(request, form, lambda data: services.enterprise_create(actor=request.user, data=data),
-                           _("Enterprise saved."))
-        if done:
-            return done
-    return render(request, "enterprises/enterprise_form.html", {"form": form, "title": _("Register enterprise")})
+    return form_page(request, template="enterprises/enterprise_form.html",
+                     form=EnterpriseForm(request.POST or None, user=request.user),
+                     save=lambda data: services.enterprise_create(actor=request.user, data=data),
+                     success_message=_("Enterprise saved."), context={"title": _("Register enterprise")})
 
 
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = _get_or_404(user=request.user, enterprise_id=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
-    if request.method == "POST":
-        def save(data: dict):
-            return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data,
-                                              expected_updated_at=form.cleaned_data.get("updated_at"))
-        done = submit_form(request, form, save, _("Enterprise saved."))
-        if done:
-            return done
-    return render(request, "enterprises/enterprise_form.html",
-                  {"form": form, "enterprise": enterprise, "title": _("Edit %s") % enterprise})
+
+    def save(data: dict):
+        return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data,
+                                          expected_updated_at=form.cleaned_data.get("updated_at"))
+
+    return form_page(request, template="enterprises/enterprise_form.html", form=form, save=save,
+                     success_message=_("Enterprise saved."),
+                     context={"enterprise": enterprise, "title": _("Edit %s") % enterprise})

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from devzone.core.errors import DomainError
 
@@ -36,3 +36,13 @@ def _attach_errors(form: forms.Form, exc: DomainError) -> None:
             attached = True
     if not attached or exc.code == "conflict":
         form.add_error(None, exc.message)
+
+
+def form_page(request: HttpRequest, *, template: str, form: forms.Form, save: Callable[[dict], models.Model],
+              success_message: str, context: dict) -> HttpResponse:
+    """GET renders the form; POST submits it to `save` and redirects, or re-renders it with the errors."""
+    if request.method == "POST":
+        done = submit_form(request, form, save, success_message)
+        if done:
+            return done
+    return render(request, template, {"form": form, **context})
