@@ -11,8 +11,11 @@ from ninja.responses import NinjaJSONEncoder
 from devzone.api.auth import ActiveSession, BearerToken
 from devzone.api.errors import install_error_handlers
 from devzone.core.api import router as core_router
+from devzone.attraction.api import router as attraction_router
+from devzone.chains.api import router as chains_router
 from devzone.dispatch.api import router as dispatch_router
 from devzone.enterprises.api import router as enterprises_router
+from devzone.indicators.api import router as indicators_router
 from devzone.intake.api import router as intake_router
 from devzone.projects.api import router as projects_router
 
@@ -49,3 +52,6 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/projects", projects_router)
 api.add_router("/", dispatch_router)  # /problems, /tasks, /meetings, /notifications
 api.add_router("/imports", intake_router)
+api.add_router("/attraction", attraction_router)  # /leads, /agreements, /activities, /directory, /negative-list
+api.add_router("/chains", chains_router)
+api.add_router("/indicators", indicators_router)
