@@ -52,6 +52,6 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/projects", projects_router)
 api.add_router("/", dispatch_router)  # /problems, /tasks, /meetings, /notifications
 api.add_router("/imports", intake_router)
-api.add_router("/attraction", attraction_router)  # /leads, /agreements, /activities, /directory, /negative-list
+api.add_router("/", attraction_router)  # /leads, /agreements, /activities, /directory, /negative-list
 api.add_router("/chains", chains_router)
 api.add_router("/indicators", indicators_router)
