@@ -103,6 +103,21 @@ def serve(*, host: str, port: int, workers: int) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run background jobs (django-tasks database backend); first fail the jobs a dead worker left behind."""
+    setup_django()
+    from django.core.management import call_command
+
+    from devzone.core.jobs import jobs_recover_stale
+
+    recovered = jobs_recover_stale()
+    if recovered:
+        print(f"已将 {recovered} 个中断的作业标记为失败(可在页面上重试)", flush=True)
+    call_command("db_worker", batch=args.batch, interval=args.interval, startup_delay=not args.batch,
+                 verbosity=1)
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     setup_django()
     migrate(verbosity=1)
@@ -208,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_positive_int, default=8000)
     p.add_argument("--workers", type=_positive_int, default=2)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="运行后台作业(导入、评价、通报生成)")
+    p.add_argument("--batch", action="store_true", help="处理完队列中的作业后退出")
+    p.add_argument("--interval", type=float, default=1.0, help="轮询间隔(秒)")
+    p.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="创建或升级数据库结构").set_defaults(func=cmd_migrate)
     sub.add_parser("createsuperuser", help="创建系统管理员").set_defaults(func=cmd_createsuperuser)

@@ -10,9 +10,9 @@ from ninja.responses import NinjaJSONEncoder
 
 from devzone.api.auth import ActiveSession, BearerToken
 from devzone.api.errors import install_error_handlers
-from devzone.core.api import router as core_router
 from devzone.attraction.api import router as attraction_router
 from devzone.chains.api import router as chains_router
+from devzone.core.api import router as core_router
 from devzone.dispatch.api import router as dispatch_router
 from devzone.enterprises.api import router as enterprises_router
 from devzone.indicators.api import router as indicators_router

@@ -182,3 +182,27 @@ def list_departments(request: HttpRequest, filters: Query[DepartmentFilters]):
 @router.get("/departments/{department_id}", response={200: DepartmentOut, **READ_ERRORS}, summary="部门详情")
 def get_department(request: HttpRequest, department_id: int):
     return selectors.department_get(user=request.user, department_id=department_id)
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    progress: int
+    message: str
+    result: dict | None
+    has_file: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_has_file(obj) -> bool:
+        return bool(obj.result_file)
+
+
+@router.get("/jobs/{job_id}", response={200: JobOut, **READ_ERRORS}, summary="后台作业状态与进度")
+def get_job(request: HttpRequest, job_id: int):
+    return selectors.job_get(user=request.user, job_id=job_id)

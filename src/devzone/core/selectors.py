@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from devzone.core.jurisdiction import get_in_scope, scope_for
 from devzone.core.listing import apply_sort
-from devzone.core.models import AuditEvent, Department, Region, User, Zone
+from devzone.core.models import AuditEvent, Department, Job, Region, User, Zone
 
 ZONE_SORTS = {"name": "name", "level": "level", "kind": "kind", "region": "region__path",
               "planned_area": "planned_area_km2", "threshold": "intensity_threshold", "updated": "updated_at"}
@@ -96,3 +96,13 @@ def audit_event_list(*, user: User, filters: Mapping[str, str] | None = None) ->
     if filters.get("until"):
         qs = qs.filter(created_at__date__lte=filters["until"])
     return qs.order_by("-seq")
+
+
+def job_queryset(*, user: User) -> QuerySet[Job]:
+    """Jobs a user may see: their own; administrators see all."""
+    qs = Job.objects.select_related("created_by")
+    return qs if user.is_superuser else qs.filter(created_by=user)
+
+
+def job_get(*, user: User, job_id: int) -> Job:
+    return get_in_scope(job_queryset(user=user), pk=job_id)

@@ -4,43 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from devzone.core.errors import NotFound
+from devzone.core.jobs import job_enqueue
 from devzone.enterprises import selectors, services
 from devzone.enterprises.forms import EnterpriseFilterForm, EnterpriseForm
 from devzone.enterprises.models import EnterpriseYear
+from devzone.enterprises.tables import enterprise_columns
 from devzone.web.formflow import form_page
-from devzone.web.tables import Column, render_list
-
-
-def enterprise_columns(year: int | None) -> list[Column]:
-    suffix = f"({year})" if year else ""
-    return [
-        Column("credit_code", gettext_lazy("unified social credit code"), lambda e: e.credit_code,
-               sort="credit_code", width=22),
-        Column("name", gettext_lazy("name"), lambda e: e.name, sort="name",
-               link=lambda e: reverse("enterprises:detail", args=[e.pk]), width=34),
-        Column("region", gettext_lazy("region"), lambda e: region_label(e.region), sort="region", width=18),
-        Column("zone", gettext_lazy("zone"), lambda e: e.zone.name if e.zone else "", sort="zone", width=24),
-        Column("industry", gettext_lazy("industry"), lambda e: str(e.industry) if e.industry else "",
-               sort="industry", width=24),
-        Column("size", gettext_lazy("size"), lambda e: e.get_size_display(), sort="size", width=8),
-        Column("flags", gettext_lazy("flags"), lambda e: "、".join(e.flag_labels()), width=30),
-        Column("land", f"{_('land (mu)')}{suffix}", lambda e: e.latest_land_mu, kind="money"),
-        Column("revenue", f"{_('revenue')}{suffix}", lambda e: e.latest_revenue, sort="revenue", kind="money"),
-        Column("tax", f"{_('taxes paid')}{suffix}", lambda e: e.latest_tax, sort="tax", kind="money"),
-    ]
-
-
-def region_label(region) -> str:
-    """A township reads with its county ("石门县 三里镇"); a county by itself."""
-    if region.level == region.Level.TOWNSHIP and region.parent_id:
-        return f"{region.parent.name} {region.name}"
-    return region.name
+from devzone.web.tables import render_list
 
 
 def _get_or_404(**kwargs):
@@ -55,10 +29,15 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
     filters = {**form.filters(), "sort": request.GET.get("sort", "")}
     year = selectors.latest_year(user=request.user)
+    def export_job() -> HttpResponse:
+        job = job_enqueue(actor=request.user, kind="enterprises.export", title=_("Enterprise registry export"),
+                          params={"filters": filters})
+        return redirect("jobs:detail", pk=job.pk)
+
     return render_list(request, template="enterprises/enterprise_list.html", title=_("Enterprise registry"),
                        queryset=selectors.enterprise_list(user=request.user, filters=filters, year=year),
                        columns=enterprise_columns(year), form=form, export_name=_("Enterprise registry"),
-                       unit=_("Unit: 10k yuan"), extra={"year": year})
+                       unit=_("Unit: 10k yuan"), extra={"year": year}, export_job=export_job)
 
 
 YEAR_FIELDS = [(name, EnterpriseYear._meta.get_field(name).verbose_name) for name in EnterpriseYear.FIGURE_FIELDS]

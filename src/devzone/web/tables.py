@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from devzone.core.exports import ExportColumn, write_xlsx
 
 MAX_EXPORT_ROWS = 200_000
+INLINE_EXPORT_ROWS = 20_000  # larger exports run as a background job with a progress bar
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,15 @@ def _quote(name: str) -> str:
 
 
 def render_list(request: HttpRequest, *, template: str, title: str, queryset, columns: Sequence[Column],
-                form, export_name: str, unit: str = "", per_page: int = 50,
-                extra: dict | None = None) -> HttpResponse:
-    """Render one page of `queryset`, or the whole filtered list as .xlsx when ?export=xlsx."""
+                form, export_name: str, unit: str = "", per_page: int = 50, extra: dict | None = None,
+                export_job: Callable[[], HttpResponse] | None = None) -> HttpResponse:
+    """Render one page of `queryset`, or the whole filtered list as .xlsx when ?export=xlsx.
+
+    With `export_job`, a list longer than INLINE_EXPORT_ROWS is exported by a background job instead.
+    """
     if request.GET.get("export") == "xlsx":
+        if export_job is not None and queryset.count() > INLINE_EXPORT_ROWS:
+            return export_job()
         return xlsx_response(filename=export_name, title=title, columns=columns,
                              objects=queryset[:MAX_EXPORT_ROWS].iterator(chunk_size=2000), unit=unit)
     paginator = Paginator(queryset, per_page)
