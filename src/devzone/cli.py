@@ -159,6 +159,27 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return USER_ERROR
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.core.backup import backup
+
+    print(backup(args.file).text())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.core.backup import restore
+
+    if not Path(args.file).is_file():
+        raise CliError(f"找不到备份文件:{args.file}")
+    migrate()
+    tables = restore(args.file)
+    rows = sum(t["rows"] for t in tables.values())
+    print(f"已恢复 {len(tables)} 张表共 {rows:,} 行,逐表校验和一致")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from devzone.evaluation.cli import evaluate_command
     from devzone.evaluation.engine import EvaluationInputError
@@ -241,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="审计留痕").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="校验审计哈希链").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("backup", help="备份数据库与上传文件(运行中亦可)")
+    p.add_argument("file", help="备份文件 .zip")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="把备份恢复到新部署(空数据库)")
+    p.add_argument("file", help="备份文件 .zip")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("evaluate", help="按评价方案计算(无需数据库)")
     p.add_argument("scheme", help="内置方案名 (mujun, county, zone, inspection, window) 或 YAML 文件")
