@@ -159,6 +159,26 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return USER_ERROR
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.core.deploycheck import deploy_findings
+
+    findings = deploy_findings() if args.deploy else []
+    if not args.deploy:
+        from django.core.management import call_command
+
+        call_command("check")
+        return 0
+    for finding in findings:
+        print(f"[{finding.level}] {finding.message}")
+    errors = [f for f in findings if f.level == "错误"]
+    if errors:
+        print(f"devzone: 发现 {len(errors)} 项不安全的生产配置", file=sys.stderr)
+        return USER_ERROR
+    print("生产配置检查通过" + (f"({len(findings)} 项警告)" if findings else ""))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     setup_django()
     from devzone.core.backup import backup
@@ -262,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="审计留痕").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="校验审计哈希链").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("check", help="检查配置;--deploy 列出不安全的生产配置")
+    p.add_argument("--deploy", action="store_true")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", help="备份数据库与上传文件(运行中亦可)")
     p.add_argument("file", help="备份文件 .zip")

@@ -5,10 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from devzone.api.urls import api
+from devzone.web import health
 from devzone.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("devzone.core.urls")),
