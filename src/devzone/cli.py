@@ -326,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a DomainError from a service is a user mistake too
         from devzone.core.errors import DomainError
 
