@@ -118,6 +118,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scheduled(args: argparse.Namespace) -> int:
+    """The scheduled jobs cron runs: dispatch escalation (hourly), recurring tasks and lead rules (daily)."""
+    setup_django()
+    from django.core.management import call_command
+
+    commands = {"escalate": ("dispatch_escalate", ["--now", args.at] if args.at else []),
+                "recurring": ("dispatch_recurring", ["--today", args.at] if args.at else []),
+                "lead-rules": ("attraction_rules", ["--date", args.at] if args.at else [])}
+    name, extra = commands[args.job]
+    call_command(name, *extra)
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     setup_django()
     migrate(verbosity=1)
@@ -200,6 +213,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.intake.cli import import_command
+
+    print(import_command(args.kind, args.file, username=args.user, dry_run=args.dry_run, mode=args.mode))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.intake.cli import export_command
+
+    print(export_command(args.kind, args.file, username=args.user))
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from devzone.evaluation.cli import evaluate_command
     from devzone.evaluation.engine import EvaluationInputError
@@ -270,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="轮询间隔(秒)")
     p.set_defaults(func=cmd_worker)
 
+    p = sub.add_parser("run", help="运行定时作业:escalate(督办升级)、recurring(周期任务)、lead-rules(招商五项制度)")
+    p.add_argument("job", choices=["escalate", "recurring", "lead-rules"])
+    p.add_argument("--at", default=None, help="按指定时间/日期运行(默认当前)")
+    p.set_defaults(func=cmd_scheduled)
+
     sub.add_parser("migrate", help="创建或升级数据库结构").set_defaults(func=cmd_migrate)
     sub.add_parser("createsuperuser", help="创建系统管理员").set_defaults(func=cmd_createsuperuser)
 
@@ -294,6 +328,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="把备份恢复到新部署(空数据库)")
     p.add_argument("file", help="备份文件 .zip")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("import", help="导入 Excel(先校验预览,再全部有效行或全部写入)")
+    p.add_argument("kind", help="enterprises、indicators 等")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="只校验,不写入")
+    p.add_argument("--user", default=None, help="以该用户身份导入(按其管辖范围校验);默认为系统身份")
+    p.add_argument("--mode", choices=["valid", "all"], default="all",
+                   help="valid:写入全部有效行;all:有任何错误行则不写入")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="按导入格式导出 Excel")
+    p.add_argument("kind")
+    p.add_argument("file")
+    p.add_argument("--user", default=None)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("evaluate", help="按评价方案计算(无需数据库)")
     p.add_argument("scheme", help="内置方案名 (mujun, county, zone, inspection, window) 或 YAML 文件")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "devzone.chains",
     "devzone.indicators",
     "devzone.intake",
+    "devzone.evaluation",
     "devzone.web",
     "devzone.demo",
 ]

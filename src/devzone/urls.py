@@ -22,6 +22,7 @@ urlpatterns = [
     path("chains/", include("devzone.chains.urls")),
     path("indicators/", include("devzone.indicators.urls")),
     path("imports/", include("devzone.intake.urls")),
+    path("evaluation/", include("devzone.evaluation.urls")),
     path("jobs/", include("devzone.core.job_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

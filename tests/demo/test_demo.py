@@ -15,8 +15,20 @@ from devzone.enterprises.models import Enterprise, EnterpriseYear
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, monkeypatch):
+    """The organisation and enterprise steps only; each later step is tested in its app's tests."""
+    from devzone.demo import loader
+    from devzone.demo.steps import BASE_STEPS
+
+    monkeypatch.setattr(loader, "STEPS", BASE_STEPS)
     return demo_load(scale=1)
+
+
+def test_the_whole_demo_loads_and_keeps_the_audit_chain(db):
+    report = demo_load(scale=1)
+    assert report.counts["enterprises"] == 3000 and report.counts["projects"] > 0
+    assert {"leads", "problems", "indicator_values", "evaluation_runs"} <= set(report.counts)
+    assert audit.verify_chain().ok
 
 
 def test_scale_one_counts(demo):

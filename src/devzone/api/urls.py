@@ -15,6 +15,7 @@ from devzone.chains.api import router as chains_router
 from devzone.core.api import router as core_router
 from devzone.dispatch.api import router as dispatch_router
 from devzone.enterprises.api import router as enterprises_router
+from devzone.evaluation.api import router as evaluation_router
 from devzone.indicators.api import router as indicators_router
 from devzone.intake.api import router as intake_router
 from devzone.projects.api import router as projects_router
@@ -55,3 +56,4 @@ api.add_router("/imports", intake_router)
 api.add_router("/", attraction_router)  # /leads, /agreements, /activities, /directory, /negative-list
 api.add_router("/chains", chains_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/evaluation", evaluation_router)
