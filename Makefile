@@ -38,6 +38,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_mujun.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) var
