@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
@@ -48,6 +49,8 @@ def _plain(value: Any, fld: models.Field) -> Any:
     if isinstance(fld, models.FileField):
         return str(value) if value else ""
     if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, UUID):
         return str(value)
     if isinstance(value, bytes | memoryview):
         return bytes(value).hex()
