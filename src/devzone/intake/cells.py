@@ -62,6 +62,25 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def tidy_text(text: str) -> bool:
+    """Whether `text` needs no trimming: no spaces at the ends, no runs of spaces, tabs or newlines."""
+    return _TIDY.match(text) is not None
+
+
+def _marker_characters() -> frozenset[str]:
+    """Every character that folds into a character of an empty marker ("－" → "-", "Ｎ" → "n")."""
+    wanted = {ch for marker in EMPTY_MARKERS for ch in marker}
+    return frozenset(ch for ch in map(chr, range(0x10000)) if any(c in wanted for c in fold(ch).lower()))
+
+
+MARKER_CHARACTERS = _marker_characters()
+
+
+def plain_text(text: str) -> bool:
+    """Whether a str cell is already its parsed text: tidy, and not possibly an empty marker."""
+    return (len(text) > 4 or MARKER_CHARACTERS.isdisjoint(text)) and _TIDY.match(text) is not None
+
+
 def is_empty(value) -> bool:
     if value is None:
         return True

@@ -47,6 +47,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
     NavGroup(_("Economy"), (NavItem(_("Indicators"), "indicators:list"),)),
     NavGroup(_("Organisation"), (NavItem(_("Development zones"), "core:zones"),
                                  NavItem(_("Regions and departments"), "core:regions"),
+                                 NavItem(_("Import data"), "intake:upload"),
                                  NavItem(_("Background jobs"), "jobs:list"),
                                  NavItem(_("Audit trail"), "core:audit", superuser_only=True))),
 )
