@@ -7,8 +7,8 @@ import io
 from decimal import Decimal
 
 import pytest
-import xlsxwriter
 from python_calamine import CalamineWorkbook
+from tests_support import xlsx_bytes
 
 from devzone.core.errors import ValidationFailed
 from devzone.core.models import AuditEvent
@@ -18,20 +18,7 @@ from devzone.intake import services as intake
 KIND = "indicators"
 
 
-def xlsx(rows: list[list]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
-    sheet = book.add_worksheet("Sheet1")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write(r, c, value)
-    book.close()
-    return buffer.getvalue()
+xlsx = xlsx_bytes
 
 
 MONTHS = ["1月", *[f"1-{n}月" for n in range(2, 11)]]
