@@ -253,11 +253,12 @@ def child(implementation: str, path: Path) -> None:
 
 # --- the parent -----------------------------------------------------------------------------------------
 
-def run_child(implementation: str, path: Path) -> dict:
+def run_child(implementation: str, path: Path, script: str = __file__) -> dict:
+    """Run `script --child implementation --file path` on a fresh SQLite database; its last line of JSON."""
     with tempfile.TemporaryDirectory(prefix=f"bench-import-{implementation}-") as data_dir:
         env = {**os.environ, "DEVZONE_DATA_DIR": data_dir, "DEVZONE_DEBUG": "0", "DEVZONE_DATABASE_URL": "",
                "DEVZONE_SECRET_KEY": "bench-only-" + "k" * 40}
-        done = subprocess.run([sys.executable, __file__, "--child", implementation, "--file", str(path)], env=env,
+        done = subprocess.run([sys.executable, script, "--child", implementation, "--file", str(path)], env=env,
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"{implementation} failed:\n{done.stderr[-4000:]}")

@@ -18,7 +18,7 @@ from devzone.intake import services as intake
 from devzone.intake.cli import export_command, import_command
 from devzone.projects import services
 from devzone.projects.imports import category_from_groups, image_percent, ytd_month
-from devzone.projects.models import ProgressReport, Project, ProjectYearPlan
+from devzone.projects.models import ProgressReport, Project, ProjectStage, ProjectYearPlan
 
 KIND = "projects"
 TITLE = "2026年澜江区重点项目推进情况表(1-10月)"
@@ -197,3 +197,37 @@ def test_cli_dry_run_writes_nothing_and_export_round_trips(org, existing, tmp_pa
     export_command(KIND, str(out), username="county1")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(out.read_bytes())).get_sheet_by_index(0).to_python()
     assert any(row[2] == "智能装备产业园(二期)" for row in rows)
+
+
+def _ledger_state() -> list[tuple]:
+    projects = sorted((p.name, p.code, p.owner_name, p.region_id, p.category, p.nature, p.total_investment,
+                       p.start_year, p.end_year, p.leader_name, p.responsible_unit_name, p.stage)
+                      for p in Project.objects.all())
+    stages = sorted((s.project.name, s.stage, s.status) for s in ProjectStage.objects.select_related("project"))
+    plans = sorted((p.project.name, p.year, p.planned_investment) for p in ProjectYearPlan.objects.select_related(
+        "project"))
+    reports = sorted((r.project.name, r.period, r.investment_month, r.image_percent, r.status, r.problems)
+                     for r in ProgressReport.objects.select_related("project"))
+    return [projects, stages, plans, reports]
+
+
+@pytest.mark.parametrize("threshold", [0, 1000], ids=["bulk", "services"])
+def test_bulk_path_writes_what_the_services_write(org, existing, settings, threshold):
+    services.project_year_plan_set(actor=org.admin, project=existing[1], year=2026,
+                                   planned_investment=Decimal("100"))
+    settings.INTAKE_BULK_THRESHOLD = threshold
+    batch, _parsed = intake.import_file(actor=org.county1_user, kind=KIND, data=ledger(*rows_ok(org)),
+                                        filename="台账.xlsx", mode="all")
+    assert batch.result["path"] == ("bulk" if threshold == 0 else "services")
+    projects, stages, plans, reports = _ledger_state()
+    assert len(projects) == 4 and all(stage == ("planned") for *_rest, stage in projects)
+    assert ("新材料项目", "", "云澜新材料公司", org.county1.pk, "industry", "expansion", Decimal("20000.00"), 2026,
+            2027, "李副市长", "市发改委", "planned") in projects
+    assert [s for s in stages if s[0] == "新材料项目"] == [("新材料项目", "planned", "verified")]
+    assert ("滨江污水处理厂", 2026, Decimal("2000.00")) in plans  # the existing plan replaced
+    assert [r[:5] for r in reports] == [
+        ("新材料项目", date(2026, 10, 1), Decimal("2000.00"), 0, "submitted"),
+        ("智能装备产业园(二期)", date(2026, 10, 1), Decimal("1234.50"), 60, "submitted"),
+        ("滨江污水处理厂", date(2026, 10, 1), Decimal("500.00"), 0, "submitted"),
+    ]
+    assert Project.objects.get(pk=existing[1].pk).nature == "continued"

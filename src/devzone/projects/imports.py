@@ -38,7 +38,7 @@ from devzone.core.models import Region, Zone
 from devzone.intake import cells
 from devzone.intake.adapters.base import Adapter, CommitContext, ExportTable, Field, FileHints, RowInput, ValidRow
 from devzone.intake.registry import register
-from devzone.projects import services
+from devzone.projects import import_writes, services
 from devzone.projects.kpis import effective_reports
 from devzone.projects.models import ProgressReport, Project, Stage
 from devzone.projects.selectors import project_list
@@ -51,6 +51,7 @@ CATEGORY_WORDS = (("基础设施", "infrastructure"), ("基础", "infrastructure
 CATEGORY_LABELS = {"industry": "产业项目", "infrastructure": "基础设施项目", "livelihood": "社会民生项目",
                    "real_estate": "房地产项目"}
 CN_ORDINALS = "一二三四五六七八九十"
+CENT = Decimal("0.01")
 _YTD_MONTH = re.compile(r"1[-—–~至到](\d{1,2})月")
 _TITLE_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*[-—–~至到]\s*(\d{1,2})\s*月")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*[%%]")
@@ -155,26 +156,31 @@ class ProjectLedgerAdapter(Adapter):
         if "ytd_investment" in hints.mapped and self.period is None:
             self.warn(None, "无法确定“完成投资”所属月份(请在表头写“1-10月完成投资”或在标题写“2026年1-10月”),"
                             "本次只导入项目基本信息,不提交月报")
-        self._load_progress(projects)
+        self._load_progress()
         self.seen_codes: dict[str, int] = {}
         self.seen_names: dict[tuple[str, str], int] = {}
 
-    def _load_progress(self, projects: list[Project]) -> None:
+    def _load_progress(self) -> None:
         """Per project: investment reported earlier in the file's year, the month's own report, last percent."""
         self.earlier: dict[int, Decimal] = {}
         self.existing_report: dict[int, ProgressReport] = {}
         self.last_percent: dict[int, int] = {}
+        self.next_percent: dict[int, int] = {}
+        in_scope = Project.objects.filter(scope_for(self.actor).region_q())
+        counted = effective_reports().filter(project__in=in_scope)
+        self.reported_total = {row["project_id"]: Decimal(row["s"] or 0) for row in
+                               counted.values("project_id").annotate(s=Sum("investment_month"))}
         if self.period is None:
             return
-        ids = [p.pk for p in projects]
-        counted = effective_reports().filter(project_id__in=ids)
         for row in (counted.filter(period__gte=date(self.year, 1, 1), period__lt=self.period)
                     .values("project_id").annotate(s=Sum("investment_month"))):
             self.earlier[row["project_id"]] = Decimal(row["s"] or 0)
-        for report in ProgressReport.objects.filter(project_id__in=ids, period=self.period, corrects__isnull=True):
+        for report in ProgressReport.objects.filter(project__in=in_scope, period=self.period, corrects__isnull=True):
             self.existing_report[report.project_id] = report
         for report in counted.filter(period__lt=self.period).order_by("project_id", "period"):
             self.last_percent[report.project_id] = report.image_percent
+        for report in counted.filter(period__gt=self.period).order_by("project_id", "-period"):
+            self.next_percent[report.project_id] = report.image_percent
 
     # --- validation ---------------------------------------------------------------------------------
     def validate_row(self, row: RowInput) -> dict[str, Any] | list[str]:
@@ -186,13 +192,31 @@ class ProjectLedgerAdapter(Adapter):
         if project is None and values.get("total_investment") is None and "total_investment" not in row.failed:
             reasons.append("新项目须填写「总投资」")
         reasons += self._duplicate(values, row.row)
+        reasons += self._amount_problems(values, project, region, zone)
         if reasons:
             return reasons
         data = self._master_data(values, project, region, zone, row.groups)
-        progress, problem = self._progress(values, project)
+        progress, problem = self._progress(values, project, data.get("total_investment"))
         if problem:
             return [problem]
         return {"project": project, "data": data, "year_plan": values.get("year_plan"), "progress": progress}
+
+    def _amount_problems(self, values: dict, project: Project | None, region: Region | None,
+                         zone: Zone | None) -> list[str]:
+        """What project_update / project_year_plan_set would refuse, checked here for the whole file."""
+        reasons = [f"「{label}」不能为负数" for key, label in (("total_investment", "总投资"), ("year_plan", "年度计划投资"))
+                   if values.get(key) is not None and values[key] < 0]
+        total = values.get("total_investment")
+        reported = self.reported_total.get(project.pk, Decimal(0)) if project is not None else Decimal(0)
+        if total is not None and total < reported:
+            reasons.append(f"总投资 {total:,.2f} 万元低于已审核的累计完成投资 {reported:,.2f} 万元")
+        if zone is not None and region is not None and not region.path.startswith(zone.region.path) \
+                and not zone.region.path.startswith(region.path):
+            reasons.append(f"园区「{zone}」不在县区「{region}」内")
+        if project is not None and project.stage == Stage.CANCELLED and self.period is not None \
+                and values.get("ytd_investment") is not None:
+            reasons.append("项目已终止,不再填报月报")
+        return reasons
 
     def _match(self, values: dict) -> tuple[Project | None, str | None]:
         code = values.get("code")
@@ -240,6 +264,8 @@ class ProjectLedgerAdapter(Adapter):
     def _master_data(self, values: dict, project: Project | None, region: Region | None, zone: Zone | None,
                      groups: Sequence[str]) -> dict[str, Any]:
         data = {key: values[key] for key in MASTER_KEYS if values.get(key) is not None}
+        if "total_investment" in data:
+            data["total_investment"] = data["total_investment"].quantize(CENT)
         if values.get("unit_name"):
             data["responsible_unit_name"] = values["unit_name"]
         if values.get("years"):
@@ -253,7 +279,8 @@ class ProjectLedgerAdapter(Adapter):
             data["zone"] = zone
         return data
 
-    def _progress(self, values: dict, project: Project | None) -> tuple[dict | None, str | None]:
+    def _progress(self, values: dict, project: Project | None,
+                  new_total: Decimal | None) -> tuple[dict | None, str | None]:
         ytd = values.get("ytd_investment")
         if self.period is None or (ytd is None and not values.get("image_progress") and not values.get("problems")):
             return None, None
@@ -266,6 +293,14 @@ class ProjectLedgerAdapter(Adapter):
             return None, (f"1-{self.month}月完成投资 {ytd:,.2f} 万元少于此前已审核的本年完成投资 {earlier:,.2f} 万元"
                           "(累计完成投资不能减少)")
         percent = image_percent(values.get("image_progress"), self.last_percent.get(pk, 0))
+        total = new_total if new_total is not None else (project.total_investment if project else None)
+        if total is None:
+            return None, None  # a new row whose total could not be read: rejected for that cell already
+        cumulative = self.reported_total.get(pk, Decimal(0)) + month_amount
+        if cumulative > total:
+            return None, f"累计完成投资将达到 {cumulative:,.2f} 万元,超过总投资 {total:,.2f} 万元"
+        if percent < self.last_percent.get(pk, 0) or percent > self.next_percent.get(pk, 100):
+            return None, f"形象进度 {percent}% 与前后月份已审核的形象进度矛盾(形象进度不能倒退)"
         existing = self.existing_report.get(pk)
         if existing is not None:
             if existing.investment_month == month_amount.quantize(Decimal("0.01")):
@@ -290,6 +325,8 @@ class ProjectLedgerAdapter(Adapter):
 
     # --- writing ------------------------------------------------------------------------------------
     def commit(self, rows: Sequence[ValidRow], *, context: CommitContext) -> dict[str, int]:
+        if len(rows) > context.bulk_threshold:
+            return import_writes.write_bulk(rows, context, year=self.year)
         created = updated = reports = 0
         for done, row in enumerate(rows, start=1):
             try:
