@@ -204,8 +204,8 @@ class ProjectLedgerAdapter(Adapter):
     def _amount_problems(self, values: dict, project: Project | None, region: Region | None,
                          zone: Zone | None) -> list[str]:
         """What project_update / project_year_plan_set would refuse, checked here for the whole file."""
-        reasons = [f"「{label}」不能为负数" for key, label in (("total_investment", "总投资"), ("year_plan", "年度计划投资"))
-                   if values.get(key) is not None and values[key] < 0]
+        amounts = (("total_investment", "总投资"), ("year_plan", "年度计划投资"))
+        reasons = [f"「{label}」不能为负数" for key, label in amounts if (values.get(key) or 0) < 0]
         total = values.get("total_investment")
         reported = self.reported_total.get(project.pk, Decimal(0)) if project is not None else Decimal(0)
         if total is not None and total < reported:
