@@ -41,7 +41,7 @@ def write_bulk(rows: Sequence[ValidRow], context: CommitContext, *, year: int) -
         context.report(len(creates), len(rows))
         updated = _update_projects([row for row in rows if row.data["project"] is not None], now)
         ids.update({row.row: row.data["project"].pk for row in rows if row.data["project"] is not None})
-        _write_year_plans(rows, ids, year, now)
+        _write_year_plans(rows, ids, {row.row for row in creates}, year, now)
         reports = _insert_reports([row for row in rows if row.data["progress"]], ids, actor, now)
         context.report(len(rows), len(rows))
     return {"created": len(creates), "updated": updated, "reports": reports}
@@ -100,10 +100,12 @@ def _update_projects(updates: list[ValidRow], now: datetime) -> int:
     return sum(len(lines) for lines in groups.values())
 
 
-def _write_year_plans(rows: Sequence[ValidRow], ids: dict[int, int], year: int, now: datetime) -> None:
+def _write_year_plans(rows: Sequence[ValidRow], ids: dict[int, int], new_rows: set[int], year: int,
+                      now: datetime) -> None:
+    """New plans inserted, existing ones (only projects that were already there can have one) updated."""
     wanted = {ids[row.row]: row.data["year_plan"] for row in rows if row.data["year_plan"] is not None}
     existing: dict[int, int] = {}
-    keys = list(wanted)
+    keys = [ids[row.row] for row in rows if row.data["year_plan"] is not None and row.row not in new_rows]
     for start in range(0, len(keys), CHUNK):
         existing.update(ProjectYearPlan.objects.filter(project_id__in=keys[start:start + CHUNK], year=year)
                         .values_list("project_id", "pk"))
