@@ -18,7 +18,7 @@ window appraisal (市政务服务中心 95 red flag, 北湖区税务局 70 black
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -133,12 +133,3 @@ def month(org) -> Month:
     _run(org, "county", [("澜江区", 88.5, 1, ""), ("北湖区", 60.0, 2, "last_place")])
     _run(org, "window", [("市政务服务中心", 95.0, 1, "red_flag"), ("北湖区税务局", 70.0, 2, "black_flag")])
     return Month(projects=p, problems=problems)
-
-
-def days_overdue(problem: Problem, end: date) -> int:
-    from django.utils import timezone
-
-    return (end - timezone.localtime(problem.deadline).date()).days
-
-
-__all__ = ["days_overdue", "timedelta"]

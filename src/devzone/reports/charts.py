@@ -10,10 +10,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-from devzone.reports.content import Chart  # noqa: E402
+from devzone.reports.content import Chart
 
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype",
              "/usr/share/fonts/truetype", "/usr/share/fonts", "/usr/local/share/fonts")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from devzone.core.errors import ValidationFailed
 from devzone.core.models import User
-from devzone.reports.services import bulletin_render, check_format
 from devzone.reports.periods import parse_period
+from devzone.reports.services import bulletin_render, check_format
 
 
 def _actor(username: str | None) -> User:

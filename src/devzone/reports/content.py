@@ -355,7 +355,8 @@ def _appraisals(user: User, period: BulletinPeriod) -> Section:
                                                Column(score_label, "number"), Column("备注", width=16)),
                             tuple(rows)))
         flagged = [f"{r[1]}({r[3]})" for r in rows if r[3]]
-        paragraphs.append(f"《{run_label(run)}》共{len(rows)}个对象参评" + (f",其中{'、'.join(flagged)}。" if flagged else "。"))
+        tail = f",其中{'、'.join(flagged)}。" if flagged else "。"
+        paragraphs.append(f"《{run_label(run)}》共{len(rows)}个对象参评{tail}")
     return Section("观摩评比和营商环境评议", tuple(paragraphs), tuple(tables))
 
 

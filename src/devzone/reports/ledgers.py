@@ -133,18 +133,26 @@ def project_ledger_of(projects: Iterable, *, as_of: date, title: str) -> LedgerD
     return LedgerData(title=title, sheet="项目台账", columns=columns, groups=groups, ratio=(9, 8, 7))
 
 
+def project_title(as_of: date) -> str:
+    return f"重点项目建设台账({as_of.year}年1-{as_of.month}月)"
+
+
 def project_ledger(*, user: User, filters: Mapping[str, str], as_of: date | None = None) -> LedgerData:
     from devzone.projects.selectors import default_as_of, parse_date, project_list
 
     as_of = as_of or parse_date(filters.get("as_of")) or default_as_of()
     projects = project_list(user=user, filters=filters, as_of=as_of)[:MAX_LEDGER_ROWS]
-    title = f"重点项目建设台账({as_of.year}年1-{as_of.month}月)"
-    return project_ledger_of(projects, as_of=as_of, title=title)
+    return project_ledger_of(projects, as_of=as_of, title=project_title(as_of))
 
 
 def lead_ledger(*, user: User, filters: Mapping[str, str]) -> LedgerData:
     from devzone.attraction.selectors import lead_list
 
+    return lead_ledger_of(lead_list(user=user, filters=filters)[:MAX_LEDGER_ROWS])
+
+
+def lead_ledger_of(leads: Iterable) -> LedgerData:
+    """Leads from attraction.selectors.lead_list, grouped by stage."""
     columns = (
         LedgerColumn("项目名称", width=28), LedgerColumn("投资方", width=24), LedgerColumn("线索来源", width=12),
         LedgerColumn("所属产业", width=16), LedgerColumn("意向投资额", "意向", "money", 12, True),
@@ -161,7 +169,6 @@ def lead_ledger(*, user: User, filters: Mapping[str, str]) -> LedgerData:
                 str(lead.responsible_person) if lead.responsible_person_id else "", lead.registered_on,
                 getattr(lead, "last_follow_up", None))
 
-    leads = lead_list(user=user, filters=filters)[:MAX_LEDGER_ROWS]
     with translation.override("zh-hans"):
         groups = _grouped(list(leads), lambda lead: lead.stage, LEAD_GROUPS, row)
     return LedgerData(title="招商引资在谈项目台账", sheet="招商台账", columns=columns, groups=groups)
@@ -192,11 +199,13 @@ def problem_ledger_of(problems: Iterable, *, title: str) -> LedgerData:
     return LedgerData(title=title, sheet="问题台账", columns=columns, groups=groups, unit="")
 
 
+PROBLEM_TITLE = "问题督办台账"
+
+
 def problem_ledger(*, user: User, filters: Mapping[str, str]) -> LedgerData:
     from devzone.dispatch.selectors import problem_list
 
-    problems = problem_list(user=user, filters=filters)[:MAX_LEDGER_ROWS]
-    return problem_ledger_of(problems, title="问题督办台账")
+    return problem_ledger_of(problem_list(user=user, filters=filters)[:MAX_LEDGER_ROWS], title=PROBLEM_TITLE)
 
 
 # --- the writer ---------------------------------------------------------------------------------------------
@@ -263,7 +272,7 @@ def _headers(sheet, data: LedgerData, fmt: Formats, top: int) -> None:
 def _summary_row(sheet, row: int, label: str, values: list, data: LedgerData, text_fmt, money_fmt) -> None:
     sheet.write_string(row, 0, "", text_fmt)
     sheet.write_string(row, 1, label, text_fmt)
-    for i, column in enumerate(data.columns[1:], start=2):
+    for i in range(2, len(data.columns) + 1):
         value = values[i - 1]
         write_cell(sheet, row, i, value, money_fmt if value is not None else text_fmt)
 
@@ -304,3 +313,17 @@ def ledger_response(data: LedgerData) -> HttpResponse:
     response = HttpResponse(ledger_xlsx(data), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{data.title}-{stamp}.xlsx')}"
     return response
+
+
+# --- list-page hooks (render_list(..., ledger=...)) ----------------------------------------------------------
+
+def projects_response(queryset, as_of: date) -> HttpResponse:
+    return ledger_response(project_ledger_of(queryset[:MAX_LEDGER_ROWS], as_of=as_of, title=project_title(as_of)))
+
+
+def leads_response(queryset) -> HttpResponse:
+    return ledger_response(lead_ledger_of(queryset[:MAX_LEDGER_ROWS]))
+
+
+def problems_response(queryset) -> HttpResponse:
+    return ledger_response(problem_ledger_of(queryset[:MAX_LEDGER_ROWS], title=PROBLEM_TITLE))

@@ -7,7 +7,7 @@ nothing in the data is read as markup."""
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typst
@@ -88,7 +88,7 @@ def write_pdf(bulletin: Bulletin) -> bytes:
         raise ValidationFailed("未找到中文字体(请安装 fonts-noto-cjk),无法生成 PDF")
     source, images = typst_source(bulletin)
     issued = bulletin.issued_on
-    stamp = datetime(issued.year, issued.month, issued.day, tzinfo=timezone.utc).timestamp()
+    stamp = datetime(issued.year, issued.month, issued.day, tzinfo=UTC).timestamp()
     with tempfile.TemporaryDirectory(prefix="devzone-bulletin-") as root:
         for name, content in images:
             (Path(root) / name).write_bytes(content)

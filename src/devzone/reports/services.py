@@ -27,7 +27,8 @@ class Rendered:
 
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise ValidationFailed(f"格式「{fmt}」应为 docx、pdf 或 xlsx", details=[{"field": "format", "message": "格式错误"}])
+        raise ValidationFailed(f"格式「{fmt}」应为 docx、pdf 或 xlsx",
+                               details=[{"field": "format", "message": "格式错误"}])
     return fmt
 
 
