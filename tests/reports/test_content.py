@@ -74,7 +74,8 @@ def test_ranking_warnings_problems_and_signed(org, month):
         (p2.title, "北湖区", days_overdue(p2, OCTOBER.end), "督办")]  # P3 was resolved in September
 
     signed = _table(bulletin, "signed_large")
-    assert [(r[0], r[4]) for r in signed.rows] == [("新签项目N1", Decimal("30000.00")), ("新签项目N2", Decimal("12000.00"))]
+    assert [(r[0], r[4]) for r in signed.rows] == [("新签项目N1", Decimal("30000.00")),
+                                                   ("新签项目N2", Decimal("12000.00"))]
     assert signed.total[4] == Decimal("42000.00")
 
     assert [t.key for t in bulletin.sections[5].tables] == ["window"]
