@@ -62,8 +62,8 @@ def test_ranking_warnings_problems_and_signed(org, month):
     assert ranking.rows == ((1, "澜江区", Decimal("88.50"), ""), (2, "北湖区", Decimal("60.00"), "倒数第一(表态发言)"))
 
     red = _table(bulletin, "red_projects").rows
-    assert [(r[0], r[3], r[4], r[6]) for r in red] == [("红灯项目R", Decimal("1200.00"), Decimal("100.00"),
-                                                        Decimal("75.0"))]
+    assert [(r[0], r[3], r[4], r[5], r[6]) for r in red] == [("红灯项目R", Decimal("1200.00"), Decimal("100.00"),
+                                                              Decimal("8.3"), Decimal("75.0"))]
     stalled = _table(bulletin, "signed_not_started").rows
     assert stalled == (("签而未落项目S", "澜江区", date(2026, 3, 1), Decimal("15000.00"), 7),)
 

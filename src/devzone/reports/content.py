@@ -110,10 +110,6 @@ def money(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def percent(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
-
-
 def county_name(region: Region | None) -> str:
     """The county (县/区) a row belongs to: townships show their parent county."""
     if region is None:
@@ -245,12 +241,13 @@ def _ranking(user: User, period: BulletinPeriod) -> Section:
 
 def _projects(user: User, period: BulletinPeriod) -> Section:
     from devzone.projects.selectors import project_list, signed_not_started
+    from devzone.reports.ledgers import lag_points, plan_percent
 
     as_of = period.ledger_as_of
     red = sorted(project_list(user=user, filters={"light": "red"}, as_of=as_of),
-                 key=lambda p: (-(p.lag_points or 0), p.region.path, p.name, p.pk))
+                 key=lambda p: (-lag_points(p, as_of), p.region.path, p.name, p.pk))
     red_rows = tuple((p.name, county_name(p.region), money(p.total_investment), money(p.year_plan),
-                      money(p.ytd_investment), percent(p.plan_percent), percent(p.lag_points),
+                      money(p.ytd_investment), plan_percent(p), lag_points(p, as_of),
                       p.leader_name or (str(p.leader) if p.leader_id else "")) for p in red)
     red_table = Table("red_projects", "时序进度红灯项目", (
         Column("项目名称", width=28), Column("县(市、区)"), Column("总投资(万元)", "money"),

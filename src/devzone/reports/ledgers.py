@@ -97,8 +97,22 @@ def _d(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def _pct(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+def plan_percent(project) -> Decimal | None:
+    """YTD completion as a share of the year's plan, computed here from the two money columns (a database that
+    divides integers, as SQLite does, would truncate it)."""
+    if not project.year_plan:
+        return None
+    return (Decimal(project.ytd_investment or 0) * 100 / Decimal(project.year_plan)).quantize(Decimal("0.1"))
+
+
+def lag_points(project, as_of: date) -> Decimal | None:
+    """Time-sequence lag in points: (expected by `as_of` − completed) / year plan, expected being the month plan
+    when given, else the year plan pro rata (projects.selectors.annotate_ledger computes the same in SQL)."""
+    if not project.year_plan:
+        return None
+    plan = Decimal(project.year_plan)
+    expected = Decimal(project.month_plan) if project.month_plan is not None else plan * as_of.month / 12
+    return ((expected - Decimal(project.ytd_investment or 0)) * 100 / plan).quantize(Decimal("0.1"))
 
 
 def _years(project) -> str:
@@ -123,7 +137,7 @@ def project_ledger_of(projects: Iterable, *, as_of: date, title: str) -> LedgerD
 
     def row(p) -> tuple:
         return (p.name, p.owner_name, p.get_nature_display(), p.content_scale, _years(p), _d(p.total_investment),
-                _d(p.prior_investment), _d(p.year_plan), _d(p.ytd_investment), _pct(p.plan_percent),
+                _d(p.prior_investment), _d(p.year_plan), _d(p.ytd_investment), plan_percent(p),
                 p.latest_image or "", p.leader_name or (str(p.leader) if p.leader_id else ""),
                 p.responsible_unit_name or (p.responsible_unit.name if p.responsible_unit_id else ""),
                 p.latest_problems or "")
