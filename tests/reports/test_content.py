@@ -107,3 +107,22 @@ def test_same_data_same_content(org, month):
     first = build_bulletin(user=org.city_user, period=OCTOBER)
     again = build_bulletin(user=org.city_user, period=OCTOBER)
     assert first == again
+
+
+def test_query_count_does_not_grow_with_rows(org, month, django_assert_max_num_queries):
+    from devzone.projects import services as project_services
+
+    with django_assert_max_num_queries(80) as few:
+        build_bulletin(user=org.city_user, period=OCTOBER)
+    for n in range(5):
+        project = project_services.project_create(actor=org.admin, data={
+            "name": f"追加项目{n}", "region": org.county2, "total_investment": Decimal(50000), "owner_name": "某公司",
+            "agreement_amount": Decimal(50000), "agreement_counterpart": "某集团"})
+        project_services.project_year_plan_set(actor=org.county2_user, project=project, year=2026,
+                                               planned_investment=Decimal(1000))
+        project = project_services.project_declare_stage(actor=org.county2_user, project=project, stage="signed",
+                                                         date=date(2026, 10, 2))
+        project_services.project_verify_stage(actor=org.city_user, project=project, stage="signed")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        bulletin = build_bulletin(user=org.city_user, period=OCTOBER)
+    assert len(_table(bulletin, "signed_large").rows) == 7 and len(_table(bulletin, "red_projects").rows) == 6
