@@ -22,6 +22,7 @@ def test_page_starts_a_job_and_redirects_to_its_progress(org, login, django_capt
     client = login(org.city_user)
     page = client.get("/reports/")
     assert page.status_code == 200 and 'data-testid="bulletin-form"' in page.content.decode()
+    assert "已生成的通报" in page.content.decode() and "通报与台账" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post("/reports/", {"kind": "weekly", "period": "2026-W43", "format": "pdf"})
     job = Job.objects.get()
@@ -61,7 +62,7 @@ def test_page_query_count_is_constant_and_jobs_are_private(org, login, django_as
 def test_project_ledger_export_follows_filters_and_jurisdiction(org, month, login):
     city = login(org.city_user)
     page = city.get("/projects/", {"as_of": "2026-10-31"}).content.decode()
-    assert 'data-testid="export-ledger"' in page and "export=ledger" in page
+    assert 'data-testid="export-ledger"' in page and "export=ledger" in page and "导出台账" in page
     rows = _sheet(city.get("/projects/", {"as_of": "2026-10-31", "export": "ledger"}))
     assert rows[0][0] == "重点项目建设台账(2026年1-10月)" and rows[4][1] == "合计(5个)"
     assert rows[4][6] == 168000.0 and rows[4][8] == 1200.0 and rows[4][9] == 100.0 and rows[4][10] == 8.3
