@@ -252,6 +252,15 @@ def cmd_intake(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bulletin(args: argparse.Namespace) -> int:
+    setup_django()
+    from devzone.reports.cli import bulletin_command
+
+    print(bulletin_command(period=args.period, kind=args.kind, fmt=args.format, out=args.out, username=args.user,
+                           issued_on=args.issued_on))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -357,6 +366,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--meeting-date", default=None, help="会议日期 YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_intake)
+
+    p = sub.add_parser("bulletin", help="生成月通报/周报(docx、pdf 或 xlsx 附表)")
+    p.add_argument("--period", required=True, help="月通报 YYYY-MM;周报 YYYY-Www 或周末日期 YYYY-MM-DD")
+    p.add_argument("--kind", choices=["monthly", "weekly"], default="monthly")
+    p.add_argument("--format", choices=["docx", "pdf", "xlsx"], required=True)
+    p.add_argument("--out", required=True, help="输出文件")
+    p.add_argument("--user", default=None, help="按该用户的管辖范围生成;默认为全市")
+    p.add_argument("--issued-on", default=None, help="成文日期 YYYY-MM-DD(默认期末次日)")
+    p.set_defaults(func=cmd_bulletin)
 
     p = sub.add_parser("manage", help="Django 管理命令")
     p.add_argument("rest", nargs=argparse.REMAINDER)

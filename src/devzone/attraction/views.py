@@ -75,10 +75,17 @@ def lead_columns(warn) -> list[Column]:
 def lead_list(request: HttpRequest) -> HttpResponse:
     form = f.LeadFilterForm(request.GET or None, user=request.user)
     filters = {**form.filters(), "sort": request.GET.get("sort", "")}
+    queryset = selectors.lead_list(user=request.user, filters=filters)
     return render_list(request, template="attraction/lead_list.html", title=_("Investment leads"),
-                       queryset=selectors.lead_list(user=request.user, filters=filters),
-                       columns=lead_columns(_warner()), form=form, export_name=_("Investment leads"),
-                       unit=_("Unit: 10k yuan"))
+                       queryset=queryset, columns=lead_columns(_warner()), form=form,
+                       export_name=_("Investment leads"), unit=_("Unit: 10k yuan"),
+                       ledger=lambda: _ledgers().leads_response(queryset))
+
+
+def _ledgers():
+    from devzone.reports import ledgers
+
+    return ledgers
 
 
 def _board_context(request: HttpRequest, query: QueryDict) -> dict:

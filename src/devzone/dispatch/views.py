@@ -146,11 +146,18 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     form = dforms.ProblemFilterForm(request.GET or None, user=request.user)
     filters = {**form.filters(), "sort": request.GET.get("sort", "")}
     kpi_label = _kpi_caption(request) if filters.get("kpi") else ""
+    queryset = selectors.problem_list(user=request.user, filters=filters, now=now)
     return render_list(request, template="dispatch/problem_list.html", title=_("Problems"),
-                       queryset=selectors.problem_list(user=request.user, filters=filters, now=now),
-                       columns=problem_columns(now, rules), form=form, export_name=_("Problems"),
+                       queryset=queryset, columns=problem_columns(now, rules), form=form, export_name=_("Problems"),
                        extra={"tab": "problems", "unread": selectors.unread_count(user=request.user),
-                              "kpi_label": kpi_label, "can_raise": not perms.is_read_only(request.user)})
+                              "kpi_label": kpi_label, "can_raise": not perms.is_read_only(request.user)},
+                       ledger=lambda: _ledgers().problems_response(queryset))
+
+
+def _ledgers():
+    from devzone.reports import ledgers
+
+    return ledgers
 
 
 def _kpi_caption(request: HttpRequest) -> str:

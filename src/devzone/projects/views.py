@@ -159,7 +159,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
                        queryset=queryset, columns=project_columns(as_of), form=form,
                        export_name=_("Key project ledger"), unit=_("Unit: 10k yuan"),
                        extra={"as_of": as_of, "funnel": funnel,
-                              "kpi_filter": filters.get("kpi") or filters.get("warning")})
+                              "kpi_filter": filters.get("kpi") or filters.get("warning")},
+                       ledger=lambda: _ledger().projects_response(queryset, as_of))
+
+
+def _ledger():
+    from devzone.reports import ledgers
+
+    return ledgers
 
 
 def _audit_history(project: Project) -> list[AuditEvent]:

@@ -45,6 +45,7 @@ class ListPage:
     total: int
     query: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    ledger: bool = False  # the list also exports as a ledger (台账, ?export=ledger)
 
     def sort_links(self) -> list[dict]:
         links = []
@@ -79,6 +80,9 @@ class ListPage:
     def export_url(self) -> str:
         return "?" + urlencode([*self._params(exclude={"page"}), ("export", "xlsx")])
 
+    def ledger_url(self) -> str:
+        return "?" + urlencode([*self._params(exclude={"page"}), ("export", "ledger")])
+
 
 def clean_query(request: HttpRequest) -> list[tuple[str, str]]:
     return [(k, v) for k, values in request.GET.lists() if k != "export" for v in values if v]
@@ -103,11 +107,15 @@ def _quote(name: str) -> str:
 
 def render_list(request: HttpRequest, *, template: str, title: str, queryset, columns: Sequence[Column],
                 form, export_name: str, unit: str = "", per_page: int = 50, extra: dict | None = None,
-                export_job: Callable[[], HttpResponse] | None = None) -> HttpResponse:
+                export_job: Callable[[], HttpResponse] | None = None,
+                ledger: Callable[[], HttpResponse] | None = None) -> HttpResponse:
     """Render one page of `queryset`, or the whole filtered list as .xlsx when ?export=xlsx.
 
     With `export_job`, a list longer than INLINE_EXPORT_ROWS is exported by a background job instead.
+    With `ledger`, ?export=ledger answers the filtered list as a ledger (台账, see reports.ledgers).
     """
+    if ledger is not None and request.GET.get("export") == "ledger":
+        return ledger()
     if request.GET.get("export") == "xlsx":
         if export_job is not None and queryset.count() > INLINE_EXPORT_ROWS:
             return export_job()
@@ -116,5 +124,6 @@ def render_list(request: HttpRequest, *, template: str, title: str, queryset, co
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     listing = ListPage(title=title, columns=columns, page=page, form=form, sort=request.GET.get("sort", ""),
-                       total=paginator.count, query=clean_query(request), extra=extra or {})
+                       total=paginator.count, query=clean_query(request), extra=extra or {},
+                       ledger=ledger is not None)
     return render(request, template, {"listing": listing, "title": title, **(extra or {})})
