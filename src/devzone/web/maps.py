@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from devzone.core.errors import ValidationFailed
-from devzone.core.models import User
+from devzone.core.models import Region, User
 
 MAX_GEOJSON_BYTES = 2 * 1024 * 1024
 MAX_POSITIONS = 50_000
@@ -137,10 +137,8 @@ def boundaries_layer(user: User, filters: Mapping[str, Any]) -> dict:
     """Counties (their boards) and zones (their pages) that have a boundary, in the user's jurisdiction."""
     from devzone.core import selectors as core_selectors
 
-    counties = core_selectors.counties_in_scope(user=user).exclude(boundary__isnull=True).only(
-        "pk", "name", "boundary", "path")
-    zones = core_selectors.zone_queryset(user=user).exclude(boundary__isnull=True).only(
-        "pk", "name", "boundary", "region_id")
+    counties = core_selectors.counties_in_scope(user=user).exclude(boundary__isnull=True)
+    zones = core_selectors.zone_queryset(user=user).exclude(boundary__isnull=True)
     features = [_area(c.name, "county", c.pk, c.boundary, reverse("cockpit_county", args=[c.pk]))
                 for c in counties]
     features += [_area(z.name, "zone", z.pk, z.boundary, z.get_absolute_url()) for z in zones]
@@ -154,17 +152,21 @@ def projects_layer(user: User, filters: Mapping[str, Any]) -> dict:
 
     wanted = {k: filters[k] for k in ("stage", "light", "region", "zone", "level", "q") if filters.get(k)}
     stages = dict(Stage.choices)
-    qs = (project_selectors.project_list(user=user, filters=wanted)
-          .filter(lon__isnull=False, lat__isnull=False))
+    # values(): only the annotations the map needs (the light) are computed, not the whole ledger
+    rows = (project_selectors.project_list(user=user, filters=wanted)
+            .filter(lon__isnull=False, lat__isnull=False)
+            .values("pk", "name", "stage", "light", "total_investment", "lon", "lat", "region__name",
+                    "region__level", "region__parent__name", "zone__name"))
     features = []
-    for p in qs:
+    for p in rows:
+        county = p["region__parent__name"] if p["region__level"] == Region.Level.TOWNSHIP else p["region__name"]
         features.append({"type": "Feature",
-                         "geometry": {"type": "Point", "coordinates": [float(p.lon), float(p.lat)]},
-                         "properties": {"id": p.pk, "name": p.name, "url": reverse("projects:detail", args=[p.pk]),
-                                        "stage": p.stage, "stage_label": str(stages.get(p.stage, p.stage)),
-                                        "light": p.light, "investment": float(p.total_investment),
-                                        "county": str(p.region.parent if p.region.depth > 2 else p.region),
-                                        "zone": p.zone.name if p.zone_id else ""}})
+                         "geometry": {"type": "Point", "coordinates": [float(p["lon"]), float(p["lat"])]},
+                         "properties": {"id": p["pk"], "name": p["name"],
+                                        "url": reverse("projects:detail", args=[p["pk"]]),
+                                        "stage": p["stage"], "stage_label": str(stages.get(p["stage"], p["stage"])),
+                                        "light": p["light"], "investment": float(p["total_investment"]),
+                                        "county": county, "zone": p["zone__name"] or ""}})
     return feature_collection(features)
 
 

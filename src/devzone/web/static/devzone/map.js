@@ -80,13 +80,14 @@
           return p.name;
         } },
         legend: { top: 0, left: 0, data: palette.map(function (p) { return p.label; }) },
-        geo: { map: MAP_NAME, roam: true, top: 40, bottom: 10, label: { show: true, fontSize: 11, color: "#495057" },
+        geo: { map: MAP_NAME, roam: true, aspectScale: 0.85, layoutCenter: ["50%", "53%"], layoutSize: "92%",
+               label: { show: true, fontSize: 12, fontWeight: "bold", color: "#495057" },
                itemStyle: { areaColor: "#eef3fa", borderColor: "#7a8ca3" },
                emphasis: { itemStyle: { areaColor: "#dbe7f6" }, label: { show: true } },
                regions: areas.filter(function (f) { return f.properties.kind === "zone"; }).map(function (f) {
                  return { name: f.properties.name, itemStyle: { areaColor: "rgba(66,99,235,0.18)",
                                                                 borderColor: "#4263eb", borderType: "dashed" },
-                          label: { color: "#1c3faa", fontSize: 10 } };
+                          label: { show: false }, emphasis: { label: { show: true, color: "#1c3faa" } } };
                }) },
         series: series
       }, { replaceMerge: ["series", "geo"] });
@@ -110,6 +111,7 @@
     Promise.all(config.layers.map(function (layer) {
       return fetch(layer.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
         .then(function (r) { return r.ok ? r.json() : { type: "FeatureCollection", features: [] }; })
+        .catch(function () { return { type: "FeatureCollection", features: [] }; })
         .then(function (data) { state.data[layer.key] = data; });
     })).then(render);
     window.addEventListener("resize", function () { chart.resize(); });
