@@ -73,7 +73,7 @@ def county_board(request: HttpRequest, region_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     data = cockpit.board(user=request.user, region=region)
-    return _board_page(request, data, f"{region.name} · {_('County board')}")
+    return _board_page(request, data, _("%(county)s · county board") % {"county": region.name})
 
 
 @login_required
