@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from devzone.attraction import kpis as attraction_kpis
 from devzone.attraction.config import attraction_settings
@@ -86,9 +87,9 @@ def _project_kpis(user: User, region: Region | None, year: int, as_of: date) -> 
         return _project_link(place, cohort, as_of, key, part)
 
     batches = [
-        Figure("签约一批", kpi.start_rate.denominator, link("start_rate", "denominator")),
-        Figure("开工一批", kpi.production_rate.denominator, link("production_rate", "denominator")),
-        Figure("投产一批", kpi.effectiveness_rate.denominator, link("effectiveness_rate", "denominator")),
+        Figure(_("signed batch"), kpi.start_rate.denominator, link("start_rate", "denominator")),
+        Figure(_("started batch"), kpi.production_rate.denominator, link("production_rate", "denominator")),
+        Figure(_("producing batch"), kpi.effectiveness_rate.denominator, link("effectiveness_rate", "denominator")),
     ]
     rates = [{"key": r.key, "label": r.label, "value": r.value, "numerator": r.numerator,
               "denominator": r.denominator, "money": r.key == "investment_rate",
@@ -148,15 +149,16 @@ def _investment(user: User, region: Region | None, year: int, as_of: date) -> di
 
     region_id = region.pk if region else None
     return {
-        "months": [f"{m}月" for m in range(1, 13)],
+        "months": [_("month %(month)s") % {"month": m} for m in range(1, 13)],
         "links": [url("projects:reports", period=f"{year}-{m:02d}", status="approved", region=region_id)
                   for m in range(1, 13)],
         "series": [
-            {"name": f"{year}年累计完成", "data": cumulative(year, last_month)},
-            {"name": f"{year}年计划进度", "data": [float(plan * m / 12) for m in range(1, 13)]},
-            {"name": f"{year - 1}年累计完成", "data": cumulative(year - 1, 12)},
+            {"name": _("%(year)s completed, cumulative") % {"year": year}, "data": cumulative(year, last_month)},
+            {"name": _("%(year)s plan, cumulative") % {"year": year},
+             "data": [float(plan * m / 12) for m in range(1, 13)]},
+            {"name": _("%(year)s completed, cumulative") % {"year": year - 1}, "data": cumulative(year - 1, 12)},
         ],
-        "monthly": [{"name": f"{year}年当月完成",
+        "monthly": [{"name": _("%(year)s completed in the month") % {"year": year},
                      "data": [float(by_month[(year, m)]) if (year, m) in by_month else None
                               for m in range(1, 13)]}],
         "plan": plan,
@@ -183,18 +185,18 @@ def _attraction(user: User, region: Region | None, year: int, as_of: date) -> li
     agreements = "attraction:agreements"
     large, major = _yi(settings.tier_large), _yi(settings.tier_major)
     return [
-        Figure("本年签约项目", total.signed, url(agreements, **base), "个",
+        Figure(_("agreements signed this year"), total.signed, url(agreements, **base), "count",
                {"amount": total.signed_amount}),
-        Figure(f"{large}亿元以上", total.large, url(agreements, **base, min_amount=settings.tier_large), "个",
-               {"amount": total.large_amount}),
-        Figure(f"{major}亿元以上", total.major, url(agreements, **base, min_amount=settings.tier_major), "个",
-               {"amount": total.major_amount}),
-        Figure("协议投资额", total.signed_amount, url(agreements, **base, sort="-amount"), "万元"),
-        Figure("到位资金", total.funds_to_date, url(agreements, **base, sort="-funds"), "万元",
+        Figure(_("%(yi)s00M yuan and above") % {"yi": large}, total.large,
+               url(agreements, **base, min_amount=settings.tier_large), "count", {"amount": total.large_amount}),
+        Figure(_("%(yi)s00M yuan and above") % {"yi": major}, total.major,
+               url(agreements, **base, min_amount=settings.tier_major), "count", {"amount": total.major_amount}),
+        Figure(_("agreed investment"), total.signed_amount, url(agreements, **base, sort="-amount"), "money"),
+        Figure(_("funds in place"), total.funds_to_date, url(agreements, **base, sort="-funds"), "money",
                {"rate": total.funds_rate}),
-        Figure("本年新增线索", total.new_leads,
+        Figure(_("new leads this year"), total.new_leads,
                url("attraction:leads", registered_from=start.isoformat(), registered_to=as_of.isoformat(),
-                   region=region.pk if region else None), "个"),
+                   region=region.pk if region else None), "count"),
     ]
 
 
@@ -203,7 +205,8 @@ def _overdue(user: User, region: Region | None) -> tuple[list[Figure], Figure]:
     rows = dispatch_selectors.overdue_by_unit(user=user, region_id=region_id)
     figures = [Figure(r.unit_name, r.count, url("dispatch:problems", unit=r.unit_id, overdue="on", region=region_id),
                       extra={"oldest": r.oldest_deadline, "level": r.max_level}) for r in rows[:OVERDUE_UNITS]]
-    total = Figure("逾期问题", sum(r.count for r in rows), url("dispatch:problems", overdue="on", region=region_id))
+    total = Figure(_("Overdue problems"), sum(r.count for r in rows),
+                   url("dispatch:problems", overdue="on", region=region_id))
     return figures, total
 
 
