@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_mujun.py
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_cockpit.py
 
 clean:
 	rm -rf $(VENV) var

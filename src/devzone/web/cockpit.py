@@ -104,7 +104,6 @@ def _project_kpis(user: User, region: Region | None, year: int, as_of: date) -> 
         ranking = {
             "categories": [g.name for g in groups],
             "links": [link("investment_rate", "denominator", counties.get(g.id)) for g in groups],
-            "boards": [reverse("cockpit_county", args=[g.id]) for g in groups],
             "series": [{"name": r.label, "data": [float(getattr(g.kpi, r.key).value or 0) for g in groups]}
                        for r in kpi.rates],
         }
