@@ -3,7 +3,7 @@ lead signed into an agreement, an overdue problem assigned to a unit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -77,7 +77,3 @@ def overdue_problem(org):
 @pytest.fixture
 def county1_unit(org):
     return core_services.department_create(actor=None, name="澜江区发改局", code="ndrc", region=org.county1)
-
-
-def aware(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 9, 0))
