@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_project_import.py
+	$(BIN)/python bench/bench_cockpit.py
+	$(BIN)/python bench/bench_bulletin.py
 
 clean:
 	rm -rf $(VENV) var

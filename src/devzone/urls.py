@@ -10,6 +10,11 @@ from devzone.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("cockpit/", web_views.cockpit_view, name="cockpit"),
+    path("cockpit/county/<int:region_id>/", web_views.county_board, name="cockpit_county"),
+    path("cockpit/map/", web_views.project_map, name="cockpit_map"),
+    path("cockpit/map/layers/<slug:key>.geojson", web_views.map_layer, name="cockpit_map_layer"),
+    path("cockpit/map/boundaries/", web_views.boundary_upload, name="cockpit_boundaries"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

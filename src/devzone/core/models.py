@@ -38,6 +38,7 @@ class Region(TimeStamped):
     # Materialised path of ids, e.g. "/1/4/": a subtree is path__startswith, on every database.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("region")

@@ -530,6 +530,16 @@ def board(*, user: User, now: datetime | None = None) -> Board:
     )
 
 
+def overdue_by_unit(*, user: User, region_id: int | None = None, now: datetime | None = None) -> list[UnitOverdue]:
+    """Open problems past their deadline, counted by lead unit (for the cockpit; one query), optionally within
+    a region's subtree (the problem list's `region` filter picks the same rows)."""
+    now = now or timezone.now()
+    qs = Problem.objects.filter(problem_visible_q(user), status__in=Problem.OPEN_STATUSES, lead_unit__isnull=False)
+    if region_id:
+        qs = _region_subtree(qs, region_id)
+    return _overdue_by_unit(qs, "deadline", now)
+
+
 def bulletin_overdue_problems(*, user: User, period: Period) -> QuerySet[Problem]:
     """The monthly bulletin's overdue list (通报): problems that had reached 通报 by the end of the period and
     were still unresolved at some time during it."""

@@ -77,6 +77,7 @@ class ResultFilterForm(StyledFormMixin, forms.Form):
     klass = forms.ChoiceField(label=_("class"), required=False)
     industry = forms.ChoiceField(label=_("industry"), required=False)
     participates = forms.ChoiceField(label=_("participation"), required=False, choices=PARTICIPATES_CHOICES)
+    county = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the cockpit's county board links
 
     def __init__(self, *args, user, run: EvaluationRun, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,10 @@ class NavGroup:
 
 
 NAVIGATION: tuple[NavGroup, ...] = (
-    NavGroup(_("Cockpit"), (NavItem(_("Overview"), "home"),)),
+    NavGroup(_("Cockpit"), (NavItem(_("Overview"), "home"),
+                            NavItem(_("Leaders' cockpit"), "cockpit"),
+                            NavItem(_("Project map"), "cockpit_map"),
+                            NavItem(_("My sponsored projects"), "projects:mine"))),
     NavGroup(_("Key projects"), (NavItem(_("Project ledger"), "projects:list"),
                                  NavItem(_("Monthly dispatch"), "projects:reports"))),
     NavGroup(_("Investment"), (NavItem(_("Leads"), "attraction:leads"),
