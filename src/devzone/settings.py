@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "devzone.indicators",
     "devzone.intake",
     "devzone.evaluation",
+    "devzone.land",
     "devzone.web",
     "devzone.demo",
 ]

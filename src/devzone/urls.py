@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/", include("devzone.intake.urls")),
     path("evaluation/", include("devzone.evaluation.urls")),
     path("jobs/", include("devzone.core.job_urls")),
+    path("land/", include("devzone.land.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
