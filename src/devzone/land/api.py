@@ -95,7 +95,7 @@ def list_accounts(request: HttpRequest, filters: Query[AccountFilters]):
                                   filters={k: v for k, v in filters.dict().items() if v not in (None, "")})
 
 
-@router.get("/quotas/{account_id}", response={200: AccountDetailOut, **READ_ERRORS}, summary="用地指标账户及流水")
+@router.get("/quotas/{int:account_id}", response={200: AccountDetailOut, **READ_ERRORS}, summary="用地指标账户及流水")
 def get_account(request: HttpRequest, account_id: int):
     return selectors.account_get(user=request.user, account_id=account_id)
 
@@ -245,7 +245,7 @@ def parcels_geojson(request: HttpRequest):
     return selectors.parcel_geojson(user=request.user)
 
 
-@router.get("/parcels/{parcel_id}", response={200: ParcelDetailOut, **READ_ERRORS}, summary="地块详情")
+@router.get("/parcels/{int:parcel_id}", response={200: ParcelDetailOut, **READ_ERRORS}, summary="地块详情")
 def get_parcel(request: HttpRequest, parcel_id: int):
     return selectors.parcel_get(user=request.user, parcel_id=parcel_id)
 
@@ -256,7 +256,7 @@ def create_parcel(request: HttpRequest, payload: ParcelIn):
     return Status(201, selectors.parcel_get(user=request.user, parcel_id=parcel.pk))
 
 
-@router.patch("/parcels/{parcel_id}", response={200: ParcelDetailOut, **ERRORS}, summary="修改地块(乐观锁)")
+@router.patch("/parcels/{int:parcel_id}", response={200: ParcelDetailOut, **ERRORS}, summary="修改地块(乐观锁)")
 def update_parcel(request: HttpRequest, parcel_id: int, payload: ParcelPatch):
     parcel = selectors.parcel_get(user=request.user, parcel_id=parcel_id)
     data = payload.dict(exclude_unset=True)
