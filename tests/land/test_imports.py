@@ -15,8 +15,8 @@ from devzone.core.errors import DomainError
 from devzone.intake.cli import export_command, import_command
 from devzone.land.models import Parcel
 
-HEADER = ["序号", "地块编号", "坐落", "县区", "开发区", "面积(亩)", "用途", "批准日期", "征收日期", "供地日期", "开工日期",
-          "标准地"]
+HEADER = ["序号", "地块编号", "坐落", "县区", "开发区", "面积(亩)", "用途", "批准日期", "征收日期", "供地日期",
+          "开工日期", "标准地"]
 
 
 def workbook(path, rows) -> str:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy
 
 from devzone.land import views
 
@@ -21,3 +22,6 @@ urlpatterns = [
     path("low-efficiency/", views.low_efficiency, name="low_efficiency"),
     path("standard/", views.standard_list, name="standard"),
 ]
+
+# The navigation group's label (web/navigation.py), translated in this app's catalog.
+NAV_GROUP_LABEL = gettext_lazy("Factor guarantees")
