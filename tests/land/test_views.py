@@ -119,3 +119,12 @@ def test_disposal_through_the_page(org, login, make_parcel):
     other = make_parcel(region=org.county2)
     assert client.post(f"/land/parcels/{other.pk}/disposals/", {"category": "idle", "action": "reclaim"}
                        ).status_code == 404
+
+
+def test_project_page_shows_the_standard_land_check(org, login, make_project, make_parcel):
+    project = make_project()
+    parcel = make_parcel(project=project)
+    services.standard_condition_set(actor=org.admin, parcel=parcel, data={"min_tax_per_mu": Decimal("10")})
+    services.standard_checks_run(actor=org.admin, project=project, on=date(2026, 6, 1))
+    body = login(org.county1_user).get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-testid="project-standard-land"' in body and parcel.code in body and "未达标" in body

@@ -11,6 +11,7 @@ from devzone.demo.dispatch import build_dispatch
 from devzone.demo.enterprises import build_enterprises
 from devzone.demo.evaluation import build_evaluation
 from devzone.demo.indicators import build_indicators
+from devzone.demo.land import build_land
 from devzone.demo.organisation import build_departments, build_regions, build_users, build_zones
 from devzone.demo.projects import build_projects
 
@@ -32,4 +33,5 @@ STEPS: list[Step] = [
     ("调度督办", build_dispatch),
     ("经济指标", build_indicators),
     ("考核评价", build_evaluation),
+    ("用地保障", build_land),
 ]

@@ -261,12 +261,16 @@ def _check_links(data: Mapping[str, Any]) -> None:
     if zone is not None and not (region.path.startswith(zone.region.path) or zone.region.path.startswith(region.path)):
         raise ValidationFailed(f"开发区「{zone}」不在「{region}」内",
                                details=[{"field": "zone", "message": "园区与区划不一致"}])
-    for key, label in (("project", "项目"), ("enterprise", "企业")):
-        obj = data.get(key)
-        if obj is not None and not obj.region.path.startswith(region.path) and \
-                not region.path.startswith(obj.region.path):
-            raise ValidationFailed(f"{label}「{obj}」不在地块所在的「{region}」",
-                                   details=[{"field": key, "message": f"{label}不在本辖区"}])
+    project = data.get("project")
+    if project is not None and _county_path(project.region) != _county_path(region):
+        raise ValidationFailed(f"项目「{project}」不在地块所在的县区",
+                               details=[{"field": "project", "message": "项目不在本县区"}])
+
+
+def _county_path(region: Region) -> str:
+    """The path of the county a region lies in (itself for a county or above)."""
+    parts = region.path.strip("/").split("/")
+    return "/" + "/".join(parts[:3]) + "/"
 
 
 def _parcel_state(parcel: Parcel) -> dict:
