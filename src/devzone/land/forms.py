@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from devzone.core import selectors as core_selectors
 from devzone.core.models import Region, Zone
@@ -45,7 +46,7 @@ class AccountFilterForm(FiltersMixin, StyledFormMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
     region = forms.ModelChoiceField(label=_("region"), required=False, queryset=Region.objects.none(),
                                     empty_label=_("All"))
-    unit = forms.ChoiceField(label=_("unit"), required=False,
+    unit = forms.ChoiceField(label=pgettext_lazy("land", "unit"), required=False,
                              choices=[("", _("All")), ("county", _("counties")), ("zone", _("zones"))])
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -78,8 +79,8 @@ class AccountChoiceField(forms.ModelChoiceField):
 
 
 class TransferForm(StyledFormMixin, forms.Form):
-    source = AccountChoiceField(label=_("from"), queryset=QuotaAccount.objects.none())
-    target = AccountChoiceField(label=_("to"), queryset=QuotaAccount.objects.none())
+    source = AccountChoiceField(label=pgettext_lazy("land", "from"), queryset=QuotaAccount.objects.none())
+    target = AccountChoiceField(label=pgettext_lazy("land", "to"), queryset=QuotaAccount.objects.none())
     area_mu = forms.DecimalField(label=_("area (mu)"), max_digits=12, decimal_places=2)
     on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     price_per_mu = forms.DecimalField(label=_("price (10k yuan/mu)"), required=False, max_digits=12,
@@ -131,7 +132,7 @@ class ParcelFilterForm(FiltersMixin, StyledFormMixin, forms.Form):
     zone = forms.ModelChoiceField(label=_("zone"), required=False, queryset=Zone.objects.none(), empty_label=_("All"))
     use = forms.ChoiceField(label=_("land use"), required=False, choices=[("", _("All")), *Parcel.Use.choices])
     state = forms.ChoiceField(label=_("state"), required=False, choices=[("", _("All")), *Parcel.State.choices])
-    category = forms.ChoiceField(label=_("problem"), required=False, choices=CATEGORY_CHOICES)
+    category = forms.ChoiceField(label=pgettext_lazy("land", "problem"), required=False, choices=CATEGORY_CHOICES)
     standard = forms.BooleanField(label=_("standard land"), required=False)
     as_of = forms.DateField(label=_("as of"), required=False, widget=DATE)
 
@@ -144,8 +145,8 @@ class ParcelFilterForm(FiltersMixin, StyledFormMixin, forms.Form):
 
 class ParcelForm(StyledFormMixin, forms.ModelForm):
     updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
-    geometry_text = forms.CharField(label=_("boundary (GeoJSON)"), required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))
+    geometry_text = forms.CharField(label=pgettext_lazy("land", "boundary (GeoJSON)"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
 
     class Meta:
         model = Parcel
@@ -221,7 +222,8 @@ class DisposalProgressForm(StyledFormMixin, forms.Form):
                                                             _("in progress")),
                                                            (DisposalAction.Status.DONE, _("done"))])
     done_on = forms.DateField(label=_("done on"), required=False, widget=DATE)
-    result = forms.CharField(label=_("result"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(label=pgettext_lazy("land", "result"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from devzone.core.models import Region, TimeStamped, Zone
 
@@ -111,7 +112,8 @@ class QuotaMovement(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     area_mu = models.DecimalField(_("area (mu)"), **AREA)
     on = models.DateField(_("date"))
-    counterpart = models.ForeignKey(QuotaAccount, verbose_name=_("counterpart"), null=True, blank=True,
+    counterpart = models.ForeignKey(QuotaAccount, verbose_name=pgettext_lazy("land", "counterpart"), null=True,
+                                    blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     project = models.ForeignKey("projects.Project", verbose_name=_("project"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="land_quota_movements")
@@ -151,7 +153,7 @@ class Parcel(TimeStamped):
     """A land parcel (地块) and where it stands in the supply chain 批 → 征 → 供 → 用."""
 
     class Use(models.TextChoices):
-        INDUSTRIAL = "industrial", _("industrial")
+        INDUSTRIAL = "industrial", pgettext_lazy("land", "industrial")
         WAREHOUSE = "warehouse", _("logistics and warehousing")
         COMMERCIAL = "commercial", _("commercial")
         RESIDENTIAL = "residential", _("residential")
@@ -159,17 +161,17 @@ class Parcel(TimeStamped):
         OTHER = "other", _("other")
 
     class State(models.TextChoices):
-        RESERVE = "reserve", _("reserve")        # 储备(尚未批准)
-        APPROVED = "approved", _("approved")     # 批
-        EXPROPRIATED = "expropriated", _("expropriated")  # 征
-        SUPPLIED = "supplied", _("supplied")     # 供
-        USED = "used", _("in use")               # 用
+        RESERVE = "reserve", pgettext_lazy("land", "reserve")        # 储备(尚未批准)
+        APPROVED = "approved", pgettext_lazy("land", "approved")     # 批
+        EXPROPRIATED = "expropriated", pgettext_lazy("land", "expropriated")  # 征
+        SUPPLIED = "supplied", pgettext_lazy("land", "supplied")     # 供
+        USED = "used", pgettext_lazy("land", "in use")               # 用
 
     STATE_DATES = (("approved_on", State.APPROVED), ("expropriated_on", State.EXPROPRIATED),
                    ("supplied_on", State.SUPPLIED), ("used_on", State.USED))
 
     code = models.CharField(_("parcel code"), max_length=40, unique=True)
-    name = models.CharField(_("location"), max_length=200)
+    name = models.CharField(pgettext_lazy("land", "location"), max_length=200)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="parcels")
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="parcels")
@@ -185,7 +187,7 @@ class Parcel(TimeStamped):
                                    on_delete=models.SET_NULL, related_name="parcels")
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     lat = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
-    geometry = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    geometry = models.JSONField(pgettext_lazy("land", "boundary (GeoJSON)"), null=True, blank=True)
     standard_land = models.BooleanField(_("standard land"), default=False)  # 标准地
     note = models.TextField(_("note"), blank=True)
 
@@ -287,20 +289,20 @@ class DisposalAction(TimeStamped):
         REVITALISE = "revitalise", _("revitalisation")  # 盘活
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("land", "open")
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
 
     parcel = models.ForeignKey(Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE,
                                related_name="disposals")
-    category = models.CharField(_("problem"), max_length=32, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("land", "problem"), max_length=32, choices=Category.choices)
     action = models.CharField(_("disposal"), max_length=16, choices=Action.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     responsible = models.CharField(_("responsible unit"), max_length=100, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     plan = models.TextField(_("plan"), blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = models.TextField(pgettext_lazy("land", "result"), blank=True)
 
     class Meta:
         verbose_name = _("disposal action")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from devzone.enterprises.tables import region_label
 from devzone.web.tables import Column
@@ -12,7 +13,7 @@ from devzone.web.tables import Column
 def account_columns() -> list[Column]:
     return [
         Column("year", _("year"), lambda a: a.year, sort="year", width=8),
-        Column("unit", _("unit"), lambda a: a.unit_name, sort="unit",
+        Column("unit", pgettext_lazy("land", "unit"), lambda a: a.unit_name, sort="unit",
                link=lambda a: reverse("land:account", args=[a.pk]), width=24),
         Column("region", _("region"), lambda a: region_label(a.region), width=16),
         Column("granted", _("granted (mu)"), lambda a: a.granted, sort="granted", kind="number"),
@@ -27,7 +28,7 @@ def parcel_columns(as_of=None) -> list[Column]:
     return [
         Column("code", _("parcel code"), lambda p: p.code, sort="code",
                link=lambda p: reverse("land:parcel", args=[p.pk]), width=16),
-        Column("name", _("location"), lambda p: p.name, sort="name", width=28),
+        Column("name", pgettext_lazy("land", "location"), lambda p: p.name, sort="name", width=28),
         Column("region", _("region"), lambda p: region_label(p.region), sort="region", width=16),
         Column("zone", _("zone"), lambda p: p.zone.name if p.zone_id else "", sort="zone", width=20),
         Column("area", _("area (mu)"), lambda p: p.area_mu, sort="area", kind="number"),
@@ -71,7 +72,7 @@ def standard_columns() -> list[Column]:
     return [
         Column("code", _("parcel code"), lambda p: p.code, sort="code",
                link=lambda p: reverse("land:parcel", args=[p.pk]), width=16),
-        Column("name", _("location"), lambda p: p.name, sort="name", width=28),
+        Column("name", pgettext_lazy("land", "location"), lambda p: p.name, sort="name", width=28),
         Column("zone", _("zone"), lambda p: p.zone.name if p.zone_id else "", sort="zone", width=20),
         Column("area", _("area (mu)"), lambda p: p.area_mu, sort="area", kind="number"),
         Column("state", _("state"), lambda p: p.get_state_display(), width=8),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from devzone.core import selectors as core_selectors
@@ -191,8 +192,8 @@ def parcel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parcel = _get(selectors.parcel_get, user=request.user, parcel_id=pk)
     writer = can_write(request.user)
     steps = [{"label": label, "date": getattr(parcel, field)} for field, label in (
-        ("approved_on", _("approved")), ("expropriated_on", _("expropriated")), ("supplied_on", _("supplied")),
-        ("used_on", _("in use")))]
+        ("approved_on", pgettext("land", "approved")), ("expropriated_on", pgettext("land", "expropriated")),
+        ("supplied_on", pgettext("land", "supplied")), ("used_on", pgettext("land", "in use")))]
     condition = getattr(parcel, "standard_condition", None)
     return render(request, "land/parcel_detail.html", {
         "parcel": parcel, "title": str(parcel), "steps": steps, "can_write": writer,
