@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "devzone.intake",
     "devzone.evaluation",
     "devzone.reports",
+    "devzone.land",
     "devzone.web",
     "devzone.demo",
 ]

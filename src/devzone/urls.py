@@ -30,6 +30,7 @@ urlpatterns = [
     path("evaluation/", include("devzone.evaluation.urls")),
     path("jobs/", include("devzone.core.job_urls")),
     path("reports/", include("devzone.reports.urls")),
+    path("land/", include("devzone.land.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

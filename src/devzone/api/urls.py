@@ -18,6 +18,7 @@ from devzone.enterprises.api import router as enterprises_router
 from devzone.evaluation.api import router as evaluation_router
 from devzone.indicators.api import router as indicators_router
 from devzone.intake.api import router as intake_router
+from devzone.land.api import router as land_router
 from devzone.projects.api import router as projects_router
 
 
@@ -57,3 +58,4 @@ api.add_router("/", attraction_router)  # /leads, /agreements, /activities, /dir
 api.add_router("/chains", chains_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/land", land_router)

@@ -12,6 +12,7 @@ from devzone.demo.enterprises import build_enterprises
 from devzone.demo.evaluation import build_evaluation
 from devzone.demo.indicators import build_indicators
 from devzone.demo.maps import build_map
+from devzone.demo.land import build_land
 from devzone.demo.organisation import build_departments, build_regions, build_users, build_zones
 from devzone.demo.projects import build_projects
 
@@ -34,4 +35,5 @@ STEPS: list[Step] = [
     ("经济指标", build_indicators),
     ("考核评价", build_evaluation),
     ("挂图作战边界", build_map),
+    ("用地保障", build_land),
 ]

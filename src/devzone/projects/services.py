@@ -28,7 +28,7 @@ from devzone.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from devzone.core.jurisdiction import scope_for
 from devzone.core.models import Role, User
 from devzone.core.services import _only_fields, ensure_can_write, role_codes
-from devzone.projects import files, workflow
+from devzone.projects import files, signals, workflow
 from devzone.projects.kpis import effective_reports as _effective_reports
 from devzone.projects.models import (
     LIFECYCLE,
@@ -392,6 +392,7 @@ def project_verify_stage(*, actor: User, project: Project, stage: str) -> Projec
     project.stage, project.declared_stage = stage, ""
     _event(project, actor=actor, action=StageEvent.Action.VERIFY, stage=stage, on=row.actual_date)
     _save_state(project, actor, "verify_stage", before, {"date": row.actual_date})
+    signals.stage_verified.send(sender=Project, project=project, stage=stage, actor=actor, on=row.actual_date)
     return project
 
 
