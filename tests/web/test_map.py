@@ -72,7 +72,7 @@ def test_boundaries_layer_and_jurisdiction(org, login):
     assert county["geometry"] == SQUARE and county["properties"]["url"] == f"/cockpit/county/{org.county1.pk}/"
     mine = login(org.county1_user).get("/cockpit/map/layers/boundaries.geojson").json()
     assert [f["properties"]["name"] for f in mine["features"]] == ["澜江区"]
-    assert login(org.city_user).get("/cockpit/map/layers/parcels.geojson").status_code == 404
+    assert login(org.city_user).get("/cockpit/map/layers/no-such-layer.geojson").status_code == 404
 
 
 def test_map_page_lists_registered_layers(org, login):

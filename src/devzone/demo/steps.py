@@ -11,8 +11,8 @@ from devzone.demo.dispatch import build_dispatch
 from devzone.demo.enterprises import build_enterprises
 from devzone.demo.evaluation import build_evaluation
 from devzone.demo.indicators import build_indicators
-from devzone.demo.maps import build_map
 from devzone.demo.land import build_land
+from devzone.demo.maps import build_map
 from devzone.demo.organisation import build_departments, build_regions, build_users, build_zones
 from devzone.demo.projects import build_projects
 

@@ -7,6 +7,7 @@ class LandConfig(AppConfig):
     verbose_name = "用地保障"
 
     def ready(self) -> None:
-        from devzone.land import hooks
+        from devzone.land import hooks, maps
 
         hooks.connect()
+        maps.register()

@@ -31,9 +31,10 @@ GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 class MapLayer:
     key: str
     label: str
-    kind: str  # "areas" (the base map's boundaries) or "points"
+    kind: str  # "areas" (the base map's boundaries), "points" (coloured by stage or light) or "markers"
     loader: Callable[[User, Mapping[str, Any]], dict]
     default_on: bool = True
+    color: str = ""  # a "markers" layer's one colour
 
 
 LAYERS: dict[str, MapLayer] = {}

@@ -82,6 +82,7 @@ def project_map(request: HttpRequest) -> HttpResponse:
     form = MapFilterForm(request.GET or None, user=request.user)
     query = urlencode(form.filters())
     layers = [{"key": layer.key, "label": str(layer.label), "kind": layer.kind, "on": layer.default_on,
+               "color": layer.color,
                "url": reverse("cockpit_map_layer", args=[layer.key]) + (f"?{query}" if query else "")}
               for layer in maps.LAYERS.values()]
     return render(request, "web/map.html", {

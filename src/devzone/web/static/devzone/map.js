@@ -1,6 +1,7 @@
 // The project map (挂图作战): <div class="dz-map" data-config="ID"> with the layer list in <script id="ID">.
 // Each layer is fetched as GeoJSON from its URL: "areas" layers (county and zone boundaries) become the base map
-// (echarts.registerMap, no tiles), "points" layers become scatter series coloured by stage or light.
+// (echarts.registerMap, no tiles), "points" layers become scatter series coloured by stage or light, and each
+// "markers" layer (e.g. land parcels) one series of its own colour.
 // Clicking a point or an area opens the page in its properties.url.
 (function () {
   "use strict";
@@ -71,15 +72,29 @@
         return { name: p.label, type: "scatter", coordinateSystem: "geo", data: data, symbolSize: 9,
                  itemStyle: { color: p.color, borderColor: "#fff", borderWidth: 1 }, emphasis: { scale: 1.6 } };
       });
+      var legend = palette.map(function (p) { return p.label; });
+      config.layers.forEach(function (layer) {
+        if (layer.kind !== "markers" || !state.data[layer.key] || state.hidden[layer.key]) { return; }
+        var data = state.data[layer.key].features.map(function (f) {
+          var c = f.geometry.coordinates;
+          return { name: f.properties.name, value: [c[0], c[1], f.properties.size], url: f.properties.url,
+                   stage: f.properties.state_label, county: f.properties.county, zone: f.properties.zone,
+                   unit: f.properties.unit };
+        });
+        series.push({ name: layer.label, type: "scatter", coordinateSystem: "geo", data: data, symbol: "diamond",
+                      symbolSize: 8, itemStyle: { color: layer.color || "#e8590c", borderColor: "#fff",
+                                                  borderWidth: 1 }, emphasis: { scale: 1.6 } });
+        legend.push(layer.label);
+      });
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) {
           if (p.componentType === "series") {
             return p.data.name + "<br>" + p.data.stage + " · " + p.data.county + (p.data.zone ? " · " + p.data.zone : "") +
-              "<br>" + p.data.value[2].toLocaleString() + " 万元";
+              "<br>" + p.data.value[2].toLocaleString() + " " + (p.data.unit || "万元");
           }
           return p.name;
         } },
-        legend: { top: 0, left: 0, data: palette.map(function (p) { return p.label; }) },
+        legend: { top: 0, left: 0, data: legend },
         geo: { map: MAP_NAME, roam: true, aspectScale: 0.85, layoutCenter: ["50%", "53%"], layoutSize: "92%",
                label: { show: true, fontSize: 12, fontWeight: "bold", color: "#495057" },
                itemStyle: { areaColor: "#eef3fa", borderColor: "#7a8ca3" },
