@@ -153,11 +153,15 @@ def main() -> None:
             run = json.loads(done.stdout.strip().splitlines()[-1])
             print(json.dumps(run, ensure_ascii=False), flush=True)
             runs.append(run)
+            write_results(runs)  # after each scale, so a long scale-10 run keeps the scale-1 figures
+    print(f"written {RESULTS}")
+
+
+def write_results(runs: list[dict]) -> None:
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"benchmark": "bulletin", "python": platform.python_version(),
                                    "machine": platform.machine(), "cpus": os.cpu_count(), "database": "sqlite",
                                    "runs": runs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written {RESULTS}")
 
 
 if __name__ == "__main__":
