@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -56,6 +57,17 @@ from devzone.projects.services import rules_get
 
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
 RATIO_FIELD = DecimalField(max_digits=20, decimal_places=4)
+
+
+class Real(Func):
+    """An expression as a real number on SQLite, where whole-valued decimal columns are stored as integers and so
+    divide as integers (100 * 100 / 1200 = 8); the expression itself on databases with exact decimals."""
+
+    template = "%(expressions)s"
+    output_field = RATIO_FIELD
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
 ZERO = Value(Decimal(0), output_field=MONEY_FIELD)
 LIGHTS = ("red", "yellow", "green", "none")
 PROJECT_SORTS = {
@@ -127,16 +139,16 @@ def annotate_ledger(qs: QuerySet[Project], *, as_of: date, rules: ProjectRules) 
         latest_percent=Subquery(latest.values("image_percent")[:1]),
         latest_problems=Subquery(latest.values("problems")[:1], output_field=CharField()),
     )
-    expected = Coalesce(F("month_plan"), ExpressionWrapper(F("year_plan") * Value(month) / Value(12),
+    expected = Coalesce(F("month_plan"), ExpressionWrapper(Real(F("year_plan") * Value(month)) / Value(12),
                                                            output_field=RATIO_FIELD), output_field=RATIO_FIELD)
     qs = qs.annotate(
         cumulative_investment=ExpressionWrapper(F("prior_investment") + F("ytd_investment"),
                                                 output_field=MONEY_FIELD),
         plan_percent=Case(When(year_plan__gt=0, then=ExpressionWrapper(
-            F("ytd_investment") * Value(100) / F("year_plan"), output_field=RATIO_FIELD)),
+            Real(F("ytd_investment") * Value(100)) / F("year_plan"), output_field=RATIO_FIELD)),
             default=None, output_field=RATIO_FIELD),
         lag_points=Case(When(year_plan__gt=0, then=ExpressionWrapper(
-            (expected - F("ytd_investment")) * Value(100) / F("year_plan"), output_field=RATIO_FIELD)),
+            Real((expected - F("ytd_investment")) * Value(100)) / F("year_plan"), output_field=RATIO_FIELD)),
             default=None, output_field=RATIO_FIELD),
     )
     return qs.annotate(light=Case(
