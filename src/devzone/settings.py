@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "devzone.indicators",
     "devzone.intake",
     "devzone.evaluation",
+    "devzone.finance",
+    "devzone.policies",
     "devzone.web",
     "devzone.demo",
 ]
