@@ -24,6 +24,8 @@ urlpatterns = [
     path("imports/", include("devzone.intake.urls")),
     path("evaluation/", include("devzone.evaluation.urls")),
     path("jobs/", include("devzone.core.job_urls")),
+    path("financing/", include("devzone.finance.urls")),
+    path("policies/", include("devzone.policies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

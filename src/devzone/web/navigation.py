@@ -45,6 +45,8 @@ NAVIGATION: tuple[NavGroup, ...] = (
                                 NavItem(_("Supervision board"), "dispatch:board"),
                                 NavItem(_("KPIs"), "dispatch:kpis"))),
     NavGroup(_("Economy"), (NavItem(_("Indicators"), "indicators:list"),)),
+    NavGroup(_("Factor guarantees"), (NavItem(_("Financing matchmaking"), "finance:needs"),
+                                      NavItem(_("Policy fulfilment"), "policies:applications"))),
     NavGroup(_("Organisation"), (NavItem(_("Development zones"), "core:zones"),
                                  NavItem(_("Regions and departments"), "core:regions"),
                                  NavItem(_("Import data"), "intake:upload"),
