@@ -301,7 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="轮询间隔(秒)")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("run", help="运行定时作业:escalate(督办升级)、recurring(周期任务)、lead-rules(招商五项制度)、policy-overdue(政策兑现逾期)")
+    p = sub.add_parser("run", help="运行定时作业:escalate(督办升级)、recurring(周期任务)、lead-rules(招商五项制度)、"
+                                   "policy-overdue(政策兑现逾期生成督办问题)")
     p.add_argument("job", choices=["escalate", "recurring", "lead-rules", "policy-overdue"])
     p.add_argument("--at", default=None, help="按指定时间/日期运行(默认当前)")
     p.set_defaults(func=cmd_scheduled)

@@ -77,7 +77,7 @@ def test_later_file_moves_states_forward_and_export_round_trips(org, file_rows):
     assert count == 4
     parsed = intake.preview_file(actor=org.county1_user, kind=KIND, data=content, filename="导出.xlsx")
     assert len(parsed.valid) == 4 and not parsed.rejected and parsed.counts()["update"] == 4
-    backwards = [file_rows[0], file_rows[1], file_rows[2][:6] + ["已申报"]]
+    backwards = [file_rows[0], file_rows[1], [*file_rows[2][:6], "已申报"]]
     backwards[2][0] = file_rows[3][0]
     backwards[2][1], backwards[2][5] = file_rows[3][1], 200
     parsed = intake.preview_file(actor=org.county1_user, kind=KIND, data=xlsx(backwards), filename="3.xlsx")

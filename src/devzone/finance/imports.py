@@ -139,7 +139,8 @@ class FinancingNeedAdapter(Adapter):
 
         def rows():
             for number, need in enumerate(qs.iterator(chunk_size=2000), start=1):
-                yield [number, need.enterprise.credit_code, need.enterprise.name, need.project.code if need.project_id else "",
+                project = need.project.code if need.project_id else ""
+                yield [number, need.enterprise.credit_code, need.enterprise.name, project,
                        need.region.name, need.amount, need.purpose, need.term_months, need.raised_on,
                        STATUS_LABELS[need.status], need.granted_total, need.note]
 

@@ -15,9 +15,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from devzone.core.errors import DomainError, NotFound
 from devzone.core.jurisdiction import scope_for
 from devzone.core.models import Region
-from devzone.core.errors import DomainError, NotFound
 from devzone.finance import selectors, services
 from devzone.finance.forms import BankForm, EventForm, KpiForm, LoanForm, NeedFilterForm, NeedForm
 from devzone.finance.tables import bank_columns, event_columns, need_columns

@@ -1,7 +1,8 @@
 """The policy-applications adapter of the Excel import (devzone.intake): one application per row, with its
 review and payment when the row records them.
 
-    统一社会信用代码 | 企业名称 | 政策名称 | 条款 | 申报日期 | 申报金额 | 状态 | 核定金额 | 审核日期 | 兑付金额 | 兑付日期 | 未通过理由
+    统一社会信用代码 | 企业名称 | 政策名称 | 条款 | 申报日期 | 申报金额 | 状态 |
+    核定金额 | 审核日期 | 兑付金额 | 兑付日期 | 未通过理由
 A row is matched to an application already registered by enterprise, clause and application date; otherwise it
 registers one. The row's state is then reached through the same services the pages use (审核 → 兑付, or 驳回),
 so due dates, lateness, validation and audit are the platform's own; a state can only move forward. Any
@@ -111,7 +112,8 @@ class PolicyApplicationAdapter(Adapter):
             return [f"该申报已办结为「{STATUS_LABELS[existing.status]}」"]
         return {"enterprise": enterprise, "clause": clause, "applied_on": values["applied_on"],
                 "claimed_amount": cents(values["claimed_amount"]), "status": status,
-                "approved_amount": cents(values.get("approved_amount")), "paid_amount": cents(values.get("paid_amount")),
+                "approved_amount": cents(values.get("approved_amount")),
+                "paid_amount": cents(values.get("paid_amount")),
                 **{k: values.get(k) for k in ("approved_on", "paid_on", "rejected_reason")},
                 "existing": existing}
 
