@@ -10,6 +10,7 @@ from devzone.demo.context import DemoContext
 from devzone.demo.dispatch import build_dispatch
 from devzone.demo.enterprises import build_enterprises
 from devzone.demo.evaluation import build_evaluation
+from devzone.demo.finpol import build_financing, build_policies
 from devzone.demo.indicators import build_indicators
 from devzone.demo.organisation import build_departments, build_regions, build_users, build_zones
 from devzone.demo.projects import build_projects
@@ -32,4 +33,6 @@ STEPS: list[Step] = [
     ("调度督办", build_dispatch),
     ("经济指标", build_indicators),
     ("考核评价", build_evaluation),
+    ("政银企对接", build_financing),
+    ("政策兑现", build_policies),
 ]

@@ -1,0 +1,64 @@
+"""The matchmaking and policy demo steps: every state present, overdue payments already dispatch problems,
+deterministic content for a scale."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from devzone.core import audit
+from devzone.demo.finpol import build_financing, build_policies
+from devzone.demo.loader import demo_load
+from devzone.dispatch.models import Category, Problem
+from devzone.finance import selectors
+from devzone.finance.models import FinancingNeed, Loan, MatchEvent
+from devzone.policies.models import Application
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    from devzone.demo import loader
+    from devzone.demo.steps import BASE_STEPS
+
+    monkeypatch.setattr(loader, "STEPS", [*BASE_STEPS, ("政银企对接", build_financing), ("政策兑现", build_policies)])
+    return demo_load(scale=1)
+
+
+def test_demo_has_every_state_and_overdue_problems(demo):
+    counts = demo.counts
+    assert counts["banks"] == 12 and counts["financing_needs"] == 8 * 15 and counts["match_events"] == 8 * 4
+    assert counts["loans"] == Loan.objects.count() > 0
+    statuses = set(FinancingNeed.objects.values_list("status", flat=True))
+    assert statuses == {"open", "matched", "met", "withdrawn"}
+    assert set(MatchEvent.objects.values_list("quarter", flat=True)) == {1, 2, 3, 4}
+    assert set(Application.objects.values_list("status", flat=True)) == {"submitted", "approved", "rejected", "paid"}
+    today = timezone.localdate()
+    overdue = [a for a in Application.objects.filter(status="approved") if a.is_overdue(today)]
+    assert overdue and all(a.problem_id for a in overdue)
+    assert counts["policy_overdue_problems"] == len(overdue) == Problem.objects.filter(category=Category.POLICY).count()
+    late_paid = [a for a in Application.objects.filter(status="paid") if a.days_late(today) > 0]
+    assert late_paid
+    city = demo_city_user()
+    report = selectors.financing_kpis(user=city, as_of=today)
+    assert len(report.counties) == 8 and 0 < report.overall.count_met.value < 100
+    assert audit.verify_chain().ok
+
+
+def demo_city_user():
+    from devzone.core.models import User
+
+    return User.objects.get(username="city")
+
+
+def test_content_is_deterministic(demo):
+    first = sorted(FinancingNeed.objects.values_list("enterprise__credit_code", "amount", "purpose", "status"))
+    apps = sorted(Application.objects.values_list("enterprise__credit_code", "clause__number", "status"))
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    from devzone.core.reference import ensure_reference_data
+
+    ensure_reference_data()
+    demo_load(scale=1)
+    assert sorted(FinancingNeed.objects.values_list("enterprise__credit_code", "amount", "purpose", "status")) == first
+    assert sorted(Application.objects.values_list("enterprise__credit_code", "clause__number", "status")) == apps
