@@ -175,10 +175,12 @@ def _check_event_values(data: Mapping[str, Any]) -> None:
 def _event_links(actor: User, region: Region, banks: Iterable[Bank] | None,
                  needs: Iterable[FinancingNeed] | None) -> tuple[list[Bank] | None, list[FinancingNeed] | None]:
     need_list = list(needs) if needs is not None else None
+    withdrawn = set(FinancingNeed.objects.filter(pk__in=[n.pk for n in need_list or []], status=NS.WITHDRAWN)
+                    .values_list("pk", flat=True))
     for need in need_list or []:
         if not need.region.path.startswith(region.path):
             raise _fail("needs", f"融资需求「{need}」不在对接会所属区域「{region}」内")
-        if need.status == NS.WITHDRAWN:
+        if need.pk in withdrawn:
             raise _fail("needs", f"融资需求「{need}」已撤回,不能推介")
     return (list(banks) if banks is not None else None), need_list
 

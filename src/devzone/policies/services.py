@@ -107,6 +107,7 @@ def _check_application(actor: User, data: Mapping[str, Any]) -> None:
     if clause is None:
         raise _fail("clause", "请选择申报的政策条款")
     ensure_can_write(actor, enterprise.region)
+    clause = Clause.objects.select_related("policy__region").get(pk=clause.pk)  # the policy as stored now
     if not enterprise.region.path.startswith(clause.policy.region.path):
         raise _fail("clause", f"政策「{clause.policy}」不适用于{enterprise.region}的企业")
     if not clause.policy.active:
