@@ -79,9 +79,10 @@ def test_policy_and_clause_rules(org, policy):
 
 
 def _enterprise(org):
+    from tests_support import make_credit_code
+
     from devzone.enterprises.models import Enterprise
     from devzone.enterprises.services import enterprise_create
-    from tests_support import make_credit_code
 
     existing = Enterprise.objects.first()
     return existing or enterprise_create(actor=org.admin, data={"credit_code": make_credit_code("990102"),

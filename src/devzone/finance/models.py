@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from devzone.core.models import Region, TimeStamped, Zone
 
@@ -47,10 +48,10 @@ class FinancingNeed(TimeStamped):
     """A financing need (融资需求) raised by an enterprise and/or a key project."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")                 # 待对接
-        MATCHED = "matched", _("matched")        # 已对接
-        MET = "met", _("met")                    # 已满足
-        WITHDRAWN = "withdrawn", _("withdrawn")  # 已撤回
+        OPEN = "open", pgettext_lazy("finance", "open")                 # 待对接
+        MATCHED = "matched", pgettext_lazy("finance", "matched")        # 已对接
+        MET = "met", pgettext_lazy("finance", "met")                    # 已满足
+        WITHDRAWN = "withdrawn", pgettext_lazy("finance", "withdrawn")  # 已撤回
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="financing_needs")

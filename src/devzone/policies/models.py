@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from devzone.core.models import Region, TimeStamped
 
@@ -44,12 +45,12 @@ class Clause(TimeStamped):
     """One clause (条款) of a policy: what it grants and how fast it must be paid after approval."""
 
     class Benefit(models.TextChoices):
-        SUBSIDY = "subsidy", _("subsidy")                   # 补贴
-        REWARD = "reward", _("reward")                      # 奖励
+        SUBSIDY = "subsidy", pgettext_lazy("policies", "subsidy")                   # 补贴
+        REWARD = "reward", pgettext_lazy("policies", "reward")                      # 奖励
         INTEREST = "interest", _("interest subsidy")        # 贴息
         TAX = "tax", _("tax-related refund")                # 税收返还/奖补
         RENT = "rent", _("rent or fee reduction")           # 租金/费用减免
-        OTHER = "other", _("other")
+        OTHER = "other", pgettext_lazy("policies", "other")
 
     policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="clauses")
     number = models.CharField(_("clause number"), max_length=20)
@@ -80,10 +81,10 @@ class Application(TimeStamped):
     """An enterprise's application under a clause (兑现申请): claimed → approved (due by a date) → paid."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")  # 已申报
-        APPROVED = "approved", _("approved")     # 已审核待兑付
-        REJECTED = "rejected", _("rejected")     # 未通过
-        PAID = "paid", _("paid")                 # 已兑付
+        SUBMITTED = "submitted", pgettext_lazy("policies", "submitted")  # 已申报
+        APPROVED = "approved", pgettext_lazy("policies", "approved")     # 已审核待兑付
+        REJECTED = "rejected", pgettext_lazy("policies", "rejected")     # 未通过
+        PAID = "paid", pgettext_lazy("policies", "paid")                 # 已兑付
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                    related_name="policy_applications")
