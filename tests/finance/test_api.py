@@ -105,3 +105,28 @@ def test_stale_updated_at_is_409(org, client_for, make_need):
     assert _patch(client, url, {"updated_at": stamp, "purpose": "扩大产能"}).status_code == 200
     stale = _patch(client, url, {"updated_at": stamp, "purpose": "还旧借新"})
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
+
+
+def test_list_endpoints_query_counts_do_not_grow(org, client_for, banks, make_need, django_assert_max_num_queries):
+    client = client_for(org.city_user)
+    urls = ["/api/v1/financing/needs", "/api/v1/financing/events", "/api/v1/financing/loans",
+            "/api/v1/financing/banks", "/api/v1/financing/kpis"]
+
+    def grow() -> None:
+        need = make_need(region=org.county2)
+        services.loan_create(actor=org.admin, data={"need": need, "bank": banks[0], "amount": Decimal("5"),
+                                                    "granted_on": date(2026, 3, 1)})
+        services.event_create(actor=org.admin, data={"title": "对接会", "held_on": date(2026, 3, 5),
+                                                     "region": org.county2}, banks=banks, needs=[need])
+
+    grow()
+    counts = {}
+    for url in urls:
+        with django_assert_max_num_queries(15) as few:
+            assert client.get(url).status_code == 200
+        counts[url] = len(few.captured_queries)
+    for _ in range(6):
+        grow()
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200

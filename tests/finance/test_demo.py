@@ -51,14 +51,31 @@ def demo_city_user():
 
 
 def test_content_is_deterministic(demo):
-    first = sorted(FinancingNeed.objects.values_list("enterprise__credit_code", "amount", "purpose", "status"))
-    apps = sorted(Application.objects.values_list("enterprise__credit_code", "clause__number", "status"))
-    from django.core.management import call_command
+    from devzone.core.models import Region, User
+    from devzone.demo.context import DemoContext
+    from devzone.enterprises.models import Enterprise
+    from devzone.finance.models import Bank
+    from devzone.policies.models import Policy
 
-    call_command("flush", interactive=False, verbosity=0)
-    from devzone.core.reference import ensure_reference_data
+    def snapshot():
+        return (sorted(FinancingNeed.objects.values_list("enterprise__credit_code", "amount", "purpose", "status")),
+                sorted(Loan.objects.values_list("need__enterprise__credit_code", "bank__name", "amount")),
+                sorted(Application.objects.values_list("enterprise__credit_code", "clause__number", "status",
+                                                       "approved_amount")))
 
-    ensure_reference_data()
-    demo_load(scale=1)
-    assert sorted(FinancingNeed.objects.values_list("enterprise__credit_code", "amount", "purpose", "status")) == first
-    assert sorted(Application.objects.values_list("enterprise__credit_code", "clause__number", "status")) == apps
+    first = snapshot()
+    Application.objects.all().delete()
+    Problem.objects.filter(category=Category.POLICY).delete()
+    Policy.objects.all().delete()
+    Loan.objects.all().delete()
+    MatchEvent.objects.all().delete()
+    FinancingNeed.objects.all().delete()
+    Bank.objects.all().delete()
+    ctx = DemoContext(scale=1)
+    ctx.city = Region.objects.get(level="city")
+    ctx.counties = list(Region.objects.filter(level="county").order_by("sort_order"))
+    ctx.enterprises = list(Enterprise.objects.order_by("pk"))
+    ctx.users = {u.username: u for u in User.objects.all()}
+    build_financing(ctx)
+    build_policies(ctx)
+    assert snapshot() == first

@@ -102,3 +102,19 @@ def test_approving_twice_is_409(org, client_for, make_application):
     response = _post(client_for(org.county1_user), f"/api/v1/policies/applications/{app.pk}/approve",
                      {"updated_at": app.updated_at.isoformat(), "amount": "1", "approved_on": "2026-03-02"})
     assert response.status_code == 409 and "不能审核" in response.json()["message"]
+
+
+def test_list_endpoints_query_counts_do_not_grow(org, client_for, make_application, django_assert_max_num_queries):
+    client = client_for(org.city_user)
+    urls = ["/api/v1/policies", "/api/v1/policies/applications"]
+    make_application("approved")
+    counts = {}
+    for url in urls:
+        with django_assert_max_num_queries(15) as few:
+            assert client.get(url).status_code == 200
+        counts[url] = len(few.captured_queries)
+    for state in ("submitted", "approved", "paid", "rejected") * 2:
+        make_application(state, region=org.county2)
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
