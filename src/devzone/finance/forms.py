@@ -15,6 +15,7 @@ from devzone.projects import selectors as project_selectors
 from devzone.web.forms import StyledFormMixin
 
 DATE = {"type": "date"}
+ISO = "%Y-%m-%d"  # what <input type="date"> reads, whatever the locale
 
 
 class NeedFilterForm(StyledFormMixin, forms.Form):
@@ -49,7 +50,7 @@ class NeedForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = FinancingNeed
         fields = ["enterprise", "project", "zone", "amount", "purpose", "term_months", "raised_on", "status", "note"]
-        widgets = {"raised_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"raised_on": forms.DateInput(attrs=DATE, format=ISO), "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -78,7 +79,7 @@ class LoanForm(StyledFormMixin, forms.Form):
     bank = forms.ModelChoiceField(label=_("bank"), queryset=Bank.objects.none())
     event = forms.ModelChoiceField(label=_("matchmaking event"), required=False, queryset=MatchEvent.objects.none())
     amount = forms.DecimalField(label=_("amount granted"), max_digits=16, decimal_places=2)
-    granted_on = forms.DateField(label=_("granted on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    granted_on = forms.DateField(label=_("granted on"), widget=forms.DateInput(attrs=DATE, format=ISO))
     term_months = forms.IntegerField(label=_("term (months)"), required=False, min_value=1, max_value=360)
     note = forms.CharField(label=_("note"), required=False, max_length=200)
 
@@ -100,7 +101,7 @@ class EventForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = MatchEvent
         fields = ["title", "held_on", "region", "location", "note"]
-        widgets = {"held_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"held_on": forms.DateInput(attrs=DATE, format=ISO), "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -137,7 +138,7 @@ class BankForm(StyledFormMixin, forms.ModelForm):
 
 class KpiForm(StyledFormMixin, forms.Form):
     compact = True
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs=DATE, format=ISO))
     year = forms.IntegerField(label=_("Needs raised in year"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs) -> None:

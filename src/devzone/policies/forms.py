@@ -14,6 +14,7 @@ from devzone.policies.models import Application, Clause, Policy
 from devzone.web.forms import StyledFormMixin
 
 DATE = {"type": "date"}
+ISO = "%Y-%m-%d"  # what <input type="date"> reads, whatever the locale
 
 
 class ApplicationFilterForm(StyledFormMixin, forms.Form):
@@ -50,7 +51,7 @@ class PolicyForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Policy
         fields = ["name", "document_number", "issuer", "issued_on", "region", "active"]
-        widgets = {"issued_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
+        widgets = {"issued_on": forms.DateInput(attrs=DATE, format=ISO)}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +86,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["enterprise", "clause", "applied_on", "claimed_amount", "note"]
-        widgets = {"applied_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"applied_on": forms.DateInput(attrs=DATE, format=ISO), "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +100,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
 
 class ApproveForm(StyledFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("approved amount due"), max_digits=16, decimal_places=2)
-    approved_on = forms.DateField(label=_("approved on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    approved_on = forms.DateField(label=_("approved on"), widget=forms.DateInput(attrs=DATE, format=ISO))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +117,7 @@ class RejectForm(StyledFormMixin, forms.Form):
 
 class PayForm(StyledFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("amount paid"), max_digits=16, decimal_places=2)
-    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs=DATE, format=ISO))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
