@@ -84,3 +84,13 @@ def test_bad_date_is_a_one_line_reason(org):
 
     with pytest.raises(CommandError, match="日期"):
         call_command("policy_overdue", "--today", "2026-13-01")
+
+
+def test_devzone_run_knows_policy_overdue(org, make_application, capsys, monkeypatch):
+    from devzone import cli
+
+    monkeypatch.setattr(cli, "setup_django", lambda: None)  # Django is already set up by the test run
+    make_application("approved", approved_on=date(2026, 3, 1))
+    args = cli.build_parser().parse_args(["run", "policy-overdue", "--at", "2026-04-15"])
+    assert args.func(args) == 0
+    assert "新生成督办问题 1 件" in capsys.readouterr().out
