@@ -119,13 +119,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_scheduled(args: argparse.Namespace) -> int:
-    """The scheduled jobs cron runs: dispatch escalation (hourly), recurring tasks and lead rules (daily)."""
+    """The scheduled jobs cron runs: dispatch escalation (hourly), recurring tasks, lead rules and the overdue
+    policy-payment sweep (daily)."""
     setup_django()
     from django.core.management import call_command
 
     commands = {"escalate": ("dispatch_escalate", ["--now", args.at] if args.at else []),
                 "recurring": ("dispatch_recurring", ["--today", args.at] if args.at else []),
-                "lead-rules": ("attraction_rules", ["--date", args.at] if args.at else [])}
+                "lead-rules": ("attraction_rules", ["--date", args.at] if args.at else []),
+                "policy-overdue": ("policy_overdue", ["--today", args.at] if args.at else [])}
     name, extra = commands[args.job]
     call_command(name, *extra)
     return 0
@@ -308,8 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="轮询间隔(秒)")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("run", help="运行定时作业:escalate(督办升级)、recurring(周期任务)、lead-rules(招商五项制度)")
-    p.add_argument("job", choices=["escalate", "recurring", "lead-rules"])
+    p = sub.add_parser("run", help="运行定时作业:escalate(督办升级)、recurring(周期任务)、lead-rules(招商五项制度)、"
+                                   "policy-overdue(政策兑现逾期生成督办问题)")
+    p.add_argument("job", choices=["escalate", "recurring", "lead-rules", "policy-overdue"])
     p.add_argument("--at", default=None, help="按指定时间/日期运行(默认当前)")
     p.set_defaults(func=cmd_scheduled)
 

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "devzone.evaluation",
     "devzone.reports",
     "devzone.land",
+    "devzone.finance",
+    "devzone.policies",
     "devzone.web",
     "devzone.demo",
 ]

@@ -31,6 +31,8 @@ urlpatterns = [
     path("jobs/", include("devzone.core.job_urls")),
     path("reports/", include("devzone.reports.urls")),
     path("land/", include("devzone.land.urls")),
+    path("financing/", include("devzone.finance.urls")),
+    path("policies/", include("devzone.policies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,9 +16,11 @@ from devzone.core.api import router as core_router
 from devzone.dispatch.api import router as dispatch_router
 from devzone.enterprises.api import router as enterprises_router
 from devzone.evaluation.api import router as evaluation_router
+from devzone.finance.api import router as finance_router
 from devzone.indicators.api import router as indicators_router
 from devzone.intake.api import router as intake_router
 from devzone.land.api import router as land_router
+from devzone.policies.api import router as policies_router
 from devzone.projects.api import router as projects_router
 
 
@@ -59,3 +61,5 @@ api.add_router("/chains", chains_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/land", land_router)
+api.add_router("/financing", finance_router)
+api.add_router("/policies", policies_router)

@@ -10,6 +10,7 @@ from devzone.demo.context import DemoContext
 from devzone.demo.dispatch import build_dispatch
 from devzone.demo.enterprises import build_enterprises
 from devzone.demo.evaluation import build_evaluation
+from devzone.demo.finpol import build_financing, build_policies
 from devzone.demo.indicators import build_indicators
 from devzone.demo.land import build_land
 from devzone.demo.maps import build_map
@@ -36,4 +37,6 @@ STEPS: list[Step] = [
     ("考核评价", build_evaluation),
     ("挂图作战边界", build_map),
     ("用地保障", build_land),
+    ("政银企对接", build_financing),
+    ("政策兑现", build_policies),
 ]
