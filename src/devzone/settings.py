@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "devzone.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,9 +217,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Logs: one JSON object per line on stderr (journald under systemd), each with the request id (see devzone/ops/logs.py).
+# DEVZONE_LOG_LEVEL sets the level of everything else; DEVZONE_REQUEST_LOG=0 turns off the per-request line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "devzone.ops.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "devzone.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DEVZONE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "devzone.request": {"level": "INFO" if _env_bool("DEVZONE_REQUEST_LOG", True) else "WARNING"},
+    },
 }
+
+# /metrics (Prometheus): allowed client addresses (networks allowed) and an optional bearer token for scrapers
+# elsewhere. Behind nginx every request comes from 127.0.0.1, so nginx itself refuses /metrics from outside
+# (deploy/nginx-devzone.conf).
+METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get("DEVZONE_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a.strip()
+]
+METRICS_TOKEN = os.environ.get("DEVZONE_METRICS_TOKEN", "")

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from devzone.api.urls import api
+from devzone.ops.metrics import metrics_view
 from devzone.web import health
 from devzone.web import views as web_views
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("devzone.core.urls")),
