@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "devzone.evaluation",
     "devzone.web",
     "devzone.demo",
+    "devzone.ops",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "devzone.web.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "devzone.ops.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "devzone.urls"
@@ -170,6 +172,9 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Passwords older than this many days must be changed at the next page visit (0 turns the policy off).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("DEVZONE_PASSWORD_MAX_AGE_DAYS", "90"))
 
 # Sessions expire after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60

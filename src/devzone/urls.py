@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from devzone.api.urls import api
+from devzone.ops import views as ops_views
 from devzone.ops.metrics import metrics_view
 from devzone.web import health
 from devzone.web import views as web_views
@@ -16,6 +17,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", ops_views.PasswordChangeView.as_view(), name="password_change"),
     path("org/", include("devzone.core.urls")),
     path("enterprises/", include("devzone.enterprises.urls")),
     path("projects/", include("devzone.projects.urls")),

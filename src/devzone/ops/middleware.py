@@ -61,3 +61,29 @@ class RequestContextMiddleware:
             "duration_ms": round(elapsed * 1000, 2), "user_id": user_id,
             "remote_addr": request.META.get("REMOTE_ADDR", ""),
         })
+
+
+class PasswordExpiryMiddleware:
+    """Signed-in users whose password is older than PASSWORD_MAX_AGE_DAYS are sent to change it first
+    (pages only: the API authenticates with tokens, whose own expiry is set when they are made)."""
+
+    EXEMPT_PREFIXES = ("/password/", "/logout/", "/login/", "/static/", "/healthz", "/readyz", "/metrics", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from devzone.core.security import password_expired
+
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES)
+                and password_expired(user)):
+            return redirect_to_password_change(request)
+        return self.get_response(request)
+
+
+def redirect_to_password_change(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    return redirect(reverse("password_change") + "?expired=1")
