@@ -254,3 +254,15 @@ def test_no_secrets_in_logs(org):
     assert "login" in text
     for secret in ("Secret-Wr0ng-Pass", raw, settings.SECRET_KEY):
         assert secret not in text
+
+
+def test_password_age_starts_for_bulk_created_accounts(org, login):
+    """身份鉴别 口令定期更换: accounts loaded in bulk (demo data, restores) start their password age at first use
+    instead of being locked out; after the maximum age they too must change it."""
+    User.objects.filter(pk=org.county1_user.pk).update(password_changed_at=None)
+    client = login(org.county1_user)
+    assert client.get("/enterprises/").status_code == 200
+    org.county1_user.refresh_from_db()
+    assert org.county1_user.password_changed_at is not None
+    User.objects.filter(pk=org.county1_user.pk).update(password_changed_at=timezone.now() - timedelta(days=100))
+    assert client.get("/enterprises/")["Location"] == "/password/change/?expired=1"

@@ -65,7 +65,15 @@ def password_expired(user: User, *, now=None) -> bool:
     if max_age is None or not user.is_authenticated or not user.has_usable_password():
         return False
     changed = user.password_changed_at
-    return changed is None or changed + max_age < (now or timezone.now())
+    return changed is not None and changed + max_age < (now or timezone.now())
+
+
+def start_password_clock(user: User) -> None:
+    """Accounts created without set_password (bulk loads, restores) start their password age on first use."""
+    if user.is_authenticated and user.password_changed_at is None:
+        user.password_changed_at = timezone.now()
+        User.objects.filter(pk=user.pk, password_changed_at__isnull=True).update(
+            password_changed_at=user.password_changed_at)
 
 
 # --- masking --------------------------------------------------------------------------------------------

@@ -73,9 +73,11 @@ class PasswordExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from devzone.core.security import password_expired
+        from devzone.core.security import password_expired, start_password_clock
 
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.password_changed_at is None:
+            start_password_clock(user)
         if (user is not None and user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES)
                 and password_expired(user)):
             return redirect_to_password_change(request)
