@@ -31,3 +31,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "devzone.api.errors.page_not_found"
