@@ -88,6 +88,7 @@ def test_password_expiry_policy(org, login):
     assert response.status_code == 302 and response["Location"] == "/password/change/?expired=1"
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'data-testid="password-expired"' in page.content.decode()
+    assert "密码已超过有效期" in page.content.decode()
     response = client.post("/password/change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
                                                  "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
