@@ -137,3 +137,13 @@ def test_meeting_intake_random_text(org, text):
         for draft in review.drafts:
             assert draft.sentence and len(draft.sentence) <= len(text)
     assert Task.objects.count() == tasks_before
+
+
+@pytest.mark.django_db
+def test_nul_characters_in_cells_are_dropped(org):
+    """Found by the fuzzing above on PostgreSQL: a NUL in a cell made storing the preview fail (500)."""
+    code = make_credit_code()
+    batch, _parsed = services.import_file(actor=org.county1_user, kind="enterprises",
+                                          data=workbook([[code, "零\x00字符企业", "澜江区", None, None, None, None]]),
+                                          filename="nul.xlsx", mode="all")
+    assert batch.created_count == 1 and Enterprise.objects.get(credit_code=code).name == "零字符企业"
