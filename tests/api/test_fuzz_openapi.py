@@ -32,7 +32,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def county_token(org, make_enterprise) -> str:
+def keep_connection():
+    """As Django's test client does: the in-process WSGI calls must not close the test's database connection at
+    the end of each request (on PostgreSQL that would end the test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def county_token(org, make_enterprise, keep_connection) -> str:
     """A county user's bearer token, with data in both counties so lists and details have rows."""
     from devzone.projects.models import Project
 
