@@ -89,9 +89,11 @@ INSTALLED_APPS = [
     "devzone.policies",
     "devzone.web",
     "devzone.demo",
+    "devzone.ops",
 ]
 
 MIDDLEWARE = [
+    "devzone.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "devzone.web.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "devzone.ops.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "devzone.urls"
@@ -174,6 +177,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Passwords older than this many days must be changed at the next page visit (0 turns the policy off).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("DEVZONE_PASSWORD_MAX_AGE_DAYS", "90"))
+
 # Sessions expire after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -211,7 +217,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from the app
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "devzone.core.storage.AtomicFileSystemStorage"},  # no half-written files
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -220,9 +226,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Logs: one JSON object per line on stderr (journald under systemd), each with the request id (see devzone/ops/logs.py).
+# DEVZONE_LOG_LEVEL sets the level of everything else; DEVZONE_REQUEST_LOG=0 turns off the per-request line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "devzone.ops.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "devzone.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DEVZONE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "devzone.request": {"level": "INFO" if _env_bool("DEVZONE_REQUEST_LOG", True) else "WARNING"},
+    },
 }
+
+# /metrics (Prometheus): allowed client addresses (networks allowed) and an optional bearer token for scrapers
+# elsewhere. Behind nginx every request comes from 127.0.0.1, so nginx itself refuses /metrics from outside
+# (deploy/nginx-devzone.conf).
+METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get("DEVZONE_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a.strip()
+]
+METRICS_TOKEN = os.environ.get("DEVZONE_METRICS_TOKEN", "")

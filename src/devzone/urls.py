@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from devzone.api.urls import api
+from devzone.ops import views as ops_views
+from devzone.ops.metrics import metrics_view
 from devzone.web import health
 from devzone.web import views as web_views
 
@@ -17,8 +19,10 @@ urlpatterns = [
     path("cockpit/map/boundaries/", web_views.boundary_upload, name="cockpit_boundaries"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", ops_views.PasswordChangeView.as_view(), name="password_change"),
     path("org/", include("devzone.core.urls")),
     path("enterprises/", include("devzone.enterprises.urls")),
     path("projects/", include("devzone.projects.urls")),
@@ -36,3 +40,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "devzone.api.errors.page_not_found"

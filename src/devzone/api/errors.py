@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -37,8 +39,28 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unauthorised(request: HttpRequest, exc: AuthenticationError):
         return api.create_response(request, error_body("unauthorized", "未登录或令牌无效"), status=401)
 
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError):
+        # an id or number beyond what the database column holds (SQLite raises OverflowError)
+        return api.create_response(request, error_body("validation_error", "数值超出允许范围"), status=422)
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError):
+        # PostgreSQL refuses out-of-range integers and the like; the service's transaction has rolled back
+        return api.create_response(request, error_body("validation_error", "数值超出允许范围或格式不被数据库接受"),
+                                   status=422)
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):
         code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                 409: "conflict"}.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/ a URL that matches no route (e.g. a malformed id in the path) answers with the
+    API's JSON error shape, like every other API error; pages keep Django's 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", "接口不存在或路径参数格式不正确"), status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

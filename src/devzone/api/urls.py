@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from devzone.api import openapi
 from devzone.api.auth import ActiveSession, BearerToken
 from devzone.api.errors import install_error_handlers
 from devzone.attraction.api import router as attraction_router
@@ -51,6 +52,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+openapi.install()
 api.add_router("/", core_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/projects", projects_router)

@@ -659,6 +659,8 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
 
 @router.get("/activities/quota", response={200: list[QuotaOut], **READ_ERRORS}, summary="领导外出招商任务完成情况")
 def activity_quota(request: HttpRequest, year: int, half: int = 1):
+    if not 1900 <= year <= 2100:
+        raise services.ValidationFailed("年份须在 1900 至 2100 之间")
     if half not in (1, 2):
         raise services.ValidationFailed("half 只能是 1 或 2")
     return [{"leader_id": r.leader.pk, "leader_name": r.leader.name, "post": r.leader.post,

@@ -364,7 +364,7 @@ TARGET_COLUMNS = [
     Column("tags", gettext_lazy("tags"), lambda t: "、".join(t.tag_labels()), width=24),
     Column("hq", gettext_lazy("headquarters"), lambda t: t.headquarters, width=12),
     Column("contact", gettext_lazy("contact person"), lambda t: t.contact_person, width=10),
-    Column("phone", gettext_lazy("phone"), lambda t: t.phone, width=14),
+    Column("phone", gettext_lazy("phone"), lambda t: t.phone, width=14, sensitive="phone"),
     Column("kept_by", gettext_lazy("kept by"), lambda t: t.region.name, width=10),
 ]
 CONTACT_COLUMNS = [
@@ -373,7 +373,7 @@ CONTACT_COLUMNS = [
     Column("organisation", gettext_lazy("organisation"), lambda c: c.organisation, width=26),
     Column("post", gettext_lazy("post"), lambda c: c.post, width=12),
     Column("based_in", gettext_lazy("based in"), lambda c: c.based_in, width=12),
-    Column("phone", gettext_lazy("phone"), lambda c: c.phone, width=14),
+    Column("phone", gettext_lazy("phone"), lambda c: c.phone, width=14, sensitive="phone"),
     Column("kept_by", gettext_lazy("kept by"), lambda c: c.region.name, width=10),
 ]
 AGENT_COLUMNS = [

@@ -61,6 +61,21 @@ class DevzoneUserAdmin(UserAdmin, AuditedAdmin):
                                                                "region", "department")}))
     filter_horizontal = ("roles", "groups", "user_permissions")
 
+    def save_related(self, request, form, formsets, change) -> None:
+        """Role, group and permission grants are permission changes: audited with before and after."""
+        user = form.instance
+        before = _grants(user) if change else {}
+        super().save_related(request, form, formsets, change)
+        after = _grants(user)
+        if after != before:
+            audit.record(actor=request.user, action="permission_change", instance=user, before=before, after=after)
+
+
+def _grants(user: User) -> dict[str, list]:
+    return {"roles": sorted(user.roles.values_list("code", flat=True)),
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+            "permissions": sorted(user.user_permissions.values_list("codename", flat=True))}
+
 
 admin.site.register(Role)
 

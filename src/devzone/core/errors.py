@@ -43,3 +43,10 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class StorageFull(DomainError):
+    """The server could not store a file (disk or quota full); nothing was saved."""
+
+    code = "storage_full"
+    status = 507

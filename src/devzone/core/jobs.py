@@ -24,6 +24,7 @@ from django_tasks import task
 from devzone.core import audit
 from devzone.core.errors import Conflict, DomainError, ValidationFailed
 from devzone.core.models import Job, User
+from devzone.ops.metrics import observe_job
 
 STALE_AFTER = timedelta(minutes=10)
 LOG_LIMIT = 50_000
@@ -119,6 +120,7 @@ def run_job(job_id: int) -> Job | None:
     else:
         _finish_succeeded(job, progress, outcome)
     job.refresh_from_db()
+    observe_job(job)
     return job
 
 

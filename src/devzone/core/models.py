@@ -155,6 +155,10 @@ class Role(models.Model):
         SERVICE_OFFICER = "service_officer", _("service officer")
         ENTERPRISE = "enterprise", _("enterprise")
         OBSERVER = "observer", _("observer")
+        # 三员分立 (等保 level 3): system, security and audit administrators are distinct, mutually exclusive roles.
+        SYSTEM_ADMIN = "system_admin", _("system administrator")
+        SECURITY_ADMIN = "security_admin", _("security administrator")
+        AUDIT_ADMIN = "audit_admin", _("audit administrator")
 
     code = models.CharField(max_length=32, choices=Code.choices, unique=True)
 
@@ -183,6 +187,7 @@ class User(AbstractUser):
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="users",
     )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -192,6 +197,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Every way of setting a password (forms, admin, CLI) restarts the password-age clock."""
+        from django.utils import timezone
+
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class AuditEvent(models.Model):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 ROLE_CODES = ["city_leader", "project_office", "supervision", "investment", "industry", "statistics", "county",
               "service_officer", "enterprise", "observer"]
+ADMIN_ROLE_CODES = ["system_admin", "security_admin", "audit_admin"]  # 三员: loaded by migration 0005
 
 
 def load_roles(role_model) -> None:
     existing = set(role_model.objects.values_list("code", flat=True))
-    role_model.objects.bulk_create([role_model(code=code) for code in ROLE_CODES if code not in existing])
+    role_model.objects.bulk_create([role_model(code=code) for code in [*ROLE_CODES, *ADMIN_ROLE_CODES]
+                                    if code not in existing])
 
 
 def ensure_reference_data() -> None:

@@ -16,8 +16,11 @@ from devzone.core.crud import create_audited, delete_audited, update_audited, va
 from devzone.core.errors import NotFound, PermissionDenied, ValidationFailed
 from devzone.core.jurisdiction import scope_for
 from devzone.core.models import ApiToken, Department, Region, Role, User, Zone
+from devzone.core.security import admin_role_conflict, can_manage_permissions
 
-READ_ONLY_ROLES = {Role.Code.OBSERVER, Role.Code.CITY_LEADER}
+# The three administrators (三员) administer the system; they do not edit business data.
+READ_ONLY_ROLES = {Role.Code.OBSERVER, Role.Code.CITY_LEADER, Role.Code.SYSTEM_ADMIN, Role.Code.SECURITY_ADMIN,
+                   Role.Code.AUDIT_ADMIN}
 
 
 def role_codes(user: User) -> set[str]:
@@ -143,6 +146,9 @@ def user_create(*, actor: User | None, username: str, password: str | None, disp
     unknown = set(codes) - set(Role.Code.values)
     if unknown:
         raise ValidationFailed(f"未知角色:{', '.join(sorted(unknown))}")
+    conflict = admin_role_conflict(set(codes))
+    if conflict:
+        raise ValidationFailed(conflict)
     user.roles.set([Role.objects.get_or_create(code=code)[0] for code in codes])
     audit.record(actor=actor, action="create", instance=user,
                  after={**audit.snapshot(user), "roles": sorted(codes)})
@@ -179,3 +185,24 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
+    """Grant or withdraw roles (a permission change): only system or security administrators, audited."""
+    if not can_manage_permissions(actor):
+        raise PermissionDenied("只有系统管理员或安全管理员可以调整用户权限")
+    codes = set(roles)
+    unknown = codes - set(Role.Code.values)
+    if unknown:
+        raise ValidationFailed(f"未知角色:{', '.join(sorted(unknown))}")
+    conflict = admin_role_conflict(codes)
+    if conflict:
+        raise ValidationFailed(conflict)
+    if user.pk == actor.pk:
+        raise PermissionDenied("不能调整自己的权限")
+    before = sorted(user.roles.values_list("code", flat=True))
+    user.roles.set([Role.objects.get_or_create(code=code)[0] for code in codes])
+    audit.record(actor=actor, action="permission_change", instance=user,
+                 before={"roles": before}, after={"roles": sorted(codes)})
+    return user

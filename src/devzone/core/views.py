@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from devzone.core import selectors, services
 from devzone.core.errors import NotFound
 from devzone.core.forms import AuditFilterForm, ZoneFilterForm, ZoneForm
+from devzone.core.security import can_read_audit
 from devzone.web.formflow import form_page
 from devzone.web.tables import Column, render_list
 
@@ -106,7 +107,7 @@ def _changes(event) -> str:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not can_read_audit(request.user):
         raise DjangoPermissionDenied
     form = AuditFilterForm(request.GET or None)
     return render_list(request, template="core/audit_list.html", title=_("Audit trail"),

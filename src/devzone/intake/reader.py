@@ -243,9 +243,16 @@ def _calamine_sheet(book: CalamineWorkbook, index: int, name: str, limits: ReadL
             merged = sheet.merged_cell_ranges or []
         except BaseException as exc:
             raise _unreadable(exc) from exc
+        rows = _without_nul(rows)
         return Sheet(name=name, rows=rows, merged=[(a[0], a[1], b[0], b[1]) for a, b in merged])
 
     return SourceSheet(name, lambda n: load(n), lambda: load(None))
+
+
+def _without_nul(rows: list[list]) -> list[list]:
+    """Drop NUL characters from cell text: PostgreSQL stores no NUL in text or JSON, so a workbook carrying one
+    (found by tests/intake/test_fuzz_import.py) made the preview fail with a database error."""
+    return [[v.replace("\x00", "") if v.__class__ is str and "\x00" in v else v for v in row] for row in rows]
 
 
 def _unreadable(exc: BaseException) -> FileRefused:

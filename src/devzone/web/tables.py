@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from devzone.core import audit, security
 from devzone.core.exports import ExportColumn, write_xlsx
 
 MAX_EXPORT_ROWS = 200_000
@@ -27,6 +28,11 @@ class Column:
     kind: str = "text"               # text | money | number | bool | date
     link: Callable[[Any], str] | None = None
     width: int = 14
+    sensitive: str = ""              # "phone" | "id_number": masked for roles that do not need it (core.security)
+
+    def shown(self, obj: Any, *, mask: bool) -> Any:
+        value = self.value(obj)
+        return security.mask(self.sensitive, value) if mask and self.sensitive else value
 
     def export_column(self) -> ExportColumn:
         fmt = {"money": "#,##0.00", "number": "#,##0.##"}.get(self.kind)
@@ -46,6 +52,7 @@ class ListPage:
     query: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     ledger: bool = False  # the list also exports as a ledger (台账, ?export=ledger)
+    mask: bool = False
 
     def sort_links(self) -> list[dict]:
         links = []
@@ -60,7 +67,7 @@ class ListPage:
         return links
 
     def rows(self) -> list[list[dict]]:
-        return [[{"value": c.value(obj), "kind": c.kind, "link": c.link(obj) if c.link else None}
+        return [[{"value": c.shown(obj, mask=self.mask), "kind": c.kind, "link": c.link(obj) if c.link else None}
                  for c in self.columns] for obj in self.page.object_list]
 
     def _params(self, exclude: set[str]) -> list[tuple[str, str]]:
@@ -89,8 +96,8 @@ def clean_query(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def xlsx_response(*, filename: str, title: str, columns: Sequence[Column], objects: Iterable[Any],
-                  unit: str = "") -> HttpResponse:
-    rows = ([c.value(obj) for c in columns] for obj in objects)
+                  unit: str = "", mask: bool = False) -> HttpResponse:
+    rows = ([c.shown(obj, mask=mask) for c in columns] for obj in objects)
     content = write_xlsx(title=title, columns=[c.export_column() for c in columns], rows=rows, unit=unit)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(
@@ -114,16 +121,25 @@ def render_list(request: HttpRequest, *, template: str, title: str, queryset, co
     With `export_job`, a list longer than INLINE_EXPORT_ROWS is exported by a background job instead.
     With `ledger`, ?export=ledger answers the filtered list as a ledger (台账, see reports.ledgers).
     """
+    mask = any(c.sensitive for c in columns) and not security.sees_sensitive(request.user)
     if ledger is not None and request.GET.get("export") == "ledger":
+        audit_export(request, title=title, masked=mask)
         return ledger()
     if request.GET.get("export") == "xlsx":
         if export_job is not None and queryset.count() > INLINE_EXPORT_ROWS:
             return export_job()
+        audit_export(request, title=title, masked=mask)
         return xlsx_response(filename=export_name, title=title, columns=columns,
-                             objects=queryset[:MAX_EXPORT_ROWS].iterator(chunk_size=2000), unit=unit)
+                             objects=queryset[:MAX_EXPORT_ROWS].iterator(chunk_size=2000), unit=unit, mask=mask)
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     listing = ListPage(title=title, columns=columns, page=page, form=form, sort=request.GET.get("sort", ""),
                        total=paginator.count, query=clean_query(request), extra=extra or {},
-                       ledger=ledger is not None)
+                       ledger=ledger is not None, mask=mask)
     return render(request, template, {"listing": listing, "title": title, **(extra or {})})
+
+
+def audit_export(request: HttpRequest, *, title: str, masked: bool) -> None:
+    """Data leaving the system is an audit event (等保): who exported which list with which filters."""
+    audit.record(actor=request.user, action="export", object_type="export", object_id=request.path[:64],
+                 object_repr=str(title)[:200], after={"filters": clean_query(request), "masked": masked})

@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics, structured JSON logs with a request id, password-age policy."""
