@@ -130,3 +130,8 @@ def test_list_endpoints_query_counts_do_not_grow(org, client_for, banks, make_ne
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
+
+
+def test_kpis_refuse_an_impossible_year(org, login):
+    response = login(org.city_user).get("/api/v1/financing/kpis", {"year": 0})
+    assert response.status_code == 422 and "年份" in response.json()["message"]

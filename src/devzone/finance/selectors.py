@@ -167,6 +167,8 @@ class KpiReport:
 
 def financing_kpis(*, user: User, as_of: date, year: int | None = None) -> KpiReport:
     """The share of needs met, for the whole jurisdiction and by county (three queries)."""
+    if year is not None and not 1900 <= year <= 2100:
+        raise ValidationFailed("年份须在 1900 至 2100 之间", details=[{"field": "year", "message": "超出范围"}])
     facts = kpis.load_facts(need_queryset(user=user), as_of=as_of, year=year)
     counties = list(counties_in_scope(user=user))
     return KpiReport(as_of=as_of, year=year, overall=kpis.financing_kpi(facts),
