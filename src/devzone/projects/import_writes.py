@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from devzone.core.services import ensure_can_write
 from devzone.intake.adapters.base import CommitContext, ValidRow
-from devzone.intake.adapters.bulk import insert_rows, large_write, update_rows
+from devzone.intake.adapters.bulk import db_value, insert_rows, large_write, update_rows
 from devzone.projects.models import ProgressReport, Project, ProjectStage, ProjectYearPlan, Stage, StageEvent
 
 CHUNK = 900
@@ -59,27 +59,32 @@ def _insert_projects(creates: list[ValidRow], actor, now: datetime, today: date)
     names = [*PROJECT_FIELDS, "created_at", "updated_at"]
     positions = {name: i for i, name in enumerate(PROJECT_FIELDS)}
     base = [DEFAULTS[name] for name in PROJECT_FIELDS]
+    stamp = db_value(Project, "created_at", now)
+    dates = [name for name in PROJECT_FIELDS if DEFAULTS[name] is None
+             and Project._meta.get_field(name).get_internal_type() in ("DateField", "DateTimeField")]
 
     def values(row: ValidRow) -> list:
-        line = [*base, now, now]
+        line = [*base, stamp, stamp]
         for name, value in row.data["data"].items():
             line[positions[name]] = _column(name, value)
         return line
 
     last_id = Project.objects.aggregate(last=Max("pk"))["last"] or 0
-    insert_rows(Project, names, (values(row) for row in creates))
+    insert_rows(Project, names, (values(row) for row in creates), prepared={*dates, "created_at", "updated_at"})
     # one query for the new ids: rows above the previous maximum, by code or by name and owner (unique in the file)
     found = {_project_key(code, name, owner): pk for pk, code, name, owner in
              Project.objects.filter(pk__gt=last_id).values_list("pk", "code", "name", "owner_name")}
     ids = {row.row: found[_project_key(row.data["data"].get("code", ""), row.data["data"]["name"],
                                        row.data["data"].get("owner_name", ""))] for row in creates}
     new_ids = list(ids.values())
+    day, stamp = db_value(ProjectStage, "actual_date", today), db_value(ProjectStage, "declared_at", now)
     insert_rows(ProjectStage, ["project", "stage", "actual_date", "status", "note", "declared_by", "declared_at",
                                "verified_by", "verified_at", "return_reason"],
-                ((pk, Stage.PLANNED, today, ProjectStage.Status.VERIFIED, "", actor.pk, now, actor.pk, now, "")
-                 for pk in new_ids))
+                ((pk, Stage.PLANNED, day, ProjectStage.Status.VERIFIED, "", actor.pk, stamp, actor.pk, stamp, "")
+                 for pk in new_ids), prepared={"actual_date", "declared_at", "verified_at"})
     insert_rows(StageEvent, ["project", "action", "stage", "on", "actor", "created_at", "note"],
-                ((pk, StageEvent.Action.ENTER, Stage.PLANNED, today, actor.pk, now, "导入台账") for pk in new_ids))
+                ((pk, StageEvent.Action.ENTER, Stage.PLANNED, day, actor.pk, stamp, "导入台账") for pk in new_ids),
+                prepared={"on", "created_at"})
     return ids
 
 
@@ -109,19 +114,28 @@ def _write_year_plans(rows: Sequence[ValidRow], ids: dict[int, int], new_rows: s
     for start in range(0, len(keys), CHUNK):
         existing.update(ProjectYearPlan.objects.filter(project_id__in=keys[start:start + CHUNK], year=year)
                         .values_list("project_id", "pk"))
+    stamp = db_value(ProjectYearPlan, "created_at", now)
     insert_rows(ProjectYearPlan, ["project", "year", "planned_investment", "created_at", "updated_at"],
-                ((pk, year, amount, now, now) for pk, amount in wanted.items() if pk not in existing))
+                ((pk, year, amount, stamp, stamp) for pk, amount in wanted.items() if pk not in existing),
+                prepared={"created_at", "updated_at"})
     update_rows(ProjectYearPlan, ["planned_investment", "updated_at"],
                 ([amount, now, existing[pk]] for pk, amount in wanted.items() if pk in existing))
 
 
 def _insert_reports(rows: list[ValidRow], ids: dict[int, int], actor, now: datetime) -> int:
+    stamp = db_value(ProgressReport, "created_at", now)
+    periods: dict[date, Any] = {}  # a file reports one month: adapt it once
+
     def values(row: ValidRow) -> tuple:
         progress = row.data["progress"]
+        month = progress["period"]
+        if month not in periods:
+            periods[month] = db_value(ProgressReport, "period", month)
         amount = Decimal(progress["investment_month"]).quantize(Decimal("0.01"))
-        return (ids[row.row], progress["period"], amount, progress["image_progress"], progress["image_percent"],
-                progress["problems"], ProgressReport.Status.SUBMITTED, actor.pk, now, "", now, now)
+        return (ids[row.row], periods[month], amount, progress["image_progress"], progress["image_percent"],
+                progress["problems"], ProgressReport.Status.SUBMITTED, actor.pk, stamp, "", stamp, stamp)
 
     return insert_rows(ProgressReport, ["project", "period", "investment_month", "image_progress", "image_percent",
                                         "problems", "status", "submitted_by", "submitted_at", "return_reason",
-                                        "created_at", "updated_at"], (values(row) for row in rows))
+                                        "created_at", "updated_at"], (values(row) for row in rows),
+                       prepared={"period", "submitted_at", "created_at", "updated_at"})

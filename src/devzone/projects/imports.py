@@ -52,6 +52,7 @@ CATEGORY_LABELS = {"industry": "产业项目", "infrastructure": "基础设施�
                    "real_estate": "房地产项目"}
 CN_ORDINALS = "一二三四五六七八九十"
 CENT = Decimal("0.01")
+NON_NEGATIVE = (("total_investment", "总投资"), ("year_plan", "年度计划投资"))
 _YTD_MONTH = re.compile(r"1[-—–~至到](\d{1,2})月")
 _TITLE_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*[-—–~至到]\s*(\d{1,2})\s*月")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*[%%]")
@@ -144,9 +145,11 @@ class ProjectLedgerAdapter(Adapter):
         projects = list(Project.objects.filter(scope.region_q()).select_related("owner", "region"))
         self.by_code = {p.code: p for p in projects if p.code}
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
+        self.by_bare_name: dict[str, list[Project]] = defaultdict(list)
         for project in projects:
             key = (services.normalise_name(project.name), services.normalise_name(project.owner_label))
             self.by_name[key].append(project)
+            self.by_bare_name[key[0]].append(project)
         today = timezone.localdate()
         year, month = ytd_month(hints.headers.get("ytd_investment", ""), hints.title)
         self.year = hints.column_years.get("ytd_investment") or year or hints.title_year or today.year
@@ -185,13 +188,15 @@ class ProjectLedgerAdapter(Adapter):
     # --- validation ---------------------------------------------------------------------------------
     def validate_row(self, row: RowInput) -> dict[str, Any] | list[str]:
         values, reasons = row.values, []
-        project, problem = self._match(values)
+        key = (services.normalise_name(values.get("name") or ""), services.normalise_name(values.get("owner_name")
+                                                                                          or ""))
+        project, problem = self._match(values, key)
         reasons += [problem] if problem else []
         region, zone, problem = self._place(values, project)
         reasons += [problem] if problem else []
         if project is None and values.get("total_investment") is None and "total_investment" not in row.failed:
             reasons.append("新项目须填写「总投资」")
-        reasons += self._duplicate(values, row.row)
+        reasons += self._duplicate(values, key, row.row)
         reasons += self._amount_problems(values, project, region, zone)
         if reasons:
             return reasons
@@ -204,8 +209,8 @@ class ProjectLedgerAdapter(Adapter):
     def _amount_problems(self, values: dict, project: Project | None, region: Region | None,
                          zone: Zone | None) -> list[str]:
         """What project_update / project_year_plan_set would refuse, checked here for the whole file."""
-        amounts = (("total_investment", "总投资"), ("year_plan", "年度计划投资"))
-        reasons = [f"「{label}」不能为负数" for key, label in amounts if (values.get(key) or 0) < 0]
+        reasons = [f"「{label}」不能为负数" for key, label in NON_NEGATIVE
+                   if values.get(key) is not None and values[key] < 0]
         total = values.get("total_investment")
         reported = self.reported_total.get(project.pk, Decimal(0)) if project is not None else Decimal(0)
         if total is not None and total < reported:
@@ -218,16 +223,12 @@ class ProjectLedgerAdapter(Adapter):
             reasons.append("项目已终止,不再填报月报")
         return reasons
 
-    def _match(self, values: dict) -> tuple[Project | None, str | None]:
+    def _match(self, values: dict, key: tuple[str, str]) -> tuple[Project | None, str | None]:
         code = values.get("code")
         if code and code in self.by_code:
             return self.by_code[code], None
-        key = (services.normalise_name(values.get("name") or ""), services.normalise_name(values.get("owner_name")
-                                                                                          or ""))
-        found = [p for p in self.by_name.get(key, []) if not code or not p.code]
-        if not key[1]:
-            found = [p for (name, _owner), group in self.by_name.items() if name == key[0] for p in group
-                     if not code or not p.code]
+        candidates = self.by_name.get(key, []) if key[1] else self.by_bare_name.get(key[0], [])
+        found = [p for p in candidates if not code or not p.code]
         if len(found) > 1:
             return None, f"有 {len(found)} 个项目名称为「{values.get('name')}」,请填写项目编号或建设单位区分"
         return (found[0] if found else None), None
@@ -251,13 +252,11 @@ class ProjectLedgerAdapter(Adapter):
             return self.own_region, zone, None
         return None, None, "新项目须填写「县区」"
 
-    def _duplicate(self, values: dict, row: int) -> list[str]:
+    def _duplicate(self, values: dict, key: tuple[str, str], row: int) -> list[str]:
         code = values.get("code")
         if code:
             first = self.seen_codes.setdefault(code, row)
             return [f"项目编号 {code} 与第 {first} 行重复"] if first != row else []
-        key = (services.normalise_name(values.get("name") or ""), services.normalise_name(values.get("owner_name")
-                                                                                          or ""))
         first = self.seen_names.setdefault(key, row)
         return [f"项目「{values.get('name')}」与第 {first} 行重复"] if first != row else []
 

@@ -8,7 +8,7 @@ Callers validate every row first (model constraints still apply in the database)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
@@ -59,9 +59,15 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     return None
 
 
-def _columns(model: type[models.Model], names: Sequence[str]) -> tuple[list[str], list]:
+def _columns(model: type[models.Model], names: Sequence[str], prepared: Collection[str] = ()) -> tuple[list[str], list]:
     fields = [model._meta.get_field(name) for name in names]
-    return [connection.ops.quote_name(f.column) for f in fields], [_converter(f) for f in fields]
+    return ([connection.ops.quote_name(f.column) for f in fields],
+            [None if f.name in prepared else _converter(f) for f in fields])
+
+
+def db_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """`value` adapted for the database the way the ORM adapts field `name` (for columns passed as prepared)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
 def _adapt(rows: Iterable[Sequence], converters: list) -> Iterable[Sequence]:
@@ -87,9 +93,11 @@ def _execute_many(sql: str, rows: Iterable[Sequence]) -> int:
     return count
 
 
-def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """INSERT one row per tuple of `rows` (values in the order of `names`, foreign keys as ids)."""
-    columns, converters = _columns(model, names)
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence],
+                prepared: Collection[str] = ()) -> int:
+    """INSERT one row per tuple of `rows` (values in the order of `names`, foreign keys as ids). Columns named in
+    `prepared` hold values already adapted (see `db_value`) or None, and are passed as they are."""
+    columns, converters = _columns(model, names, prepared)
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     return _execute_many(sql, _adapt(rows, converters))
