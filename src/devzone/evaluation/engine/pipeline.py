@@ -143,19 +143,16 @@ def add_group_ids(data: pl.DataFrame, groups: list[str]) -> tuple[pl.DataFrame, 
         return with_columns(data, pl.lit(0, dtype=pl.UInt32).alias(GROUP)), pl.DataFrame(
             {GROUP: pl.Series([0], dtype=pl.UInt32)}
         )
-    members = (
+    keys = (
         data.lazy()
-        .select(*groups, ROW)
-        .group_by(groups)
-        .agg(pl.col(ROW))
+        .select(groups)
+        .unique()
         .sort(groups, nulls_last=True)
         .with_row_index(GROUP)
         .collect()
     )
-    exploded = members.select(GROUP, ROW).explode(ROW)
-    ids = np.empty(data.height, dtype=np.uint32)
-    ids[exploded[ROW].to_numpy()] = exploded[GROUP].to_numpy()
-    return data.hstack([pl.Series(GROUP, ids)]), members.select(GROUP, *groups)
+    ids = data.select(groups).join(keys, on=groups, how="left", nulls_equal=True, maintain_order="left")
+    return data.hstack([ids[GROUP]]), keys.select(GROUP, *groups)
 
 
 # --- values ---------------------------------------------------------------------------------------------
