@@ -54,6 +54,8 @@ def test_city_bulletin_figures(org, month):
     assert figures["投资完成率"] == Decimal("8.33")  # 100 / 1200
     assert figures["2026年开工率"] == Decimal("0.00")  # four signings in 2026, none started
     assert figures["本期新增招商线索"] == 2  # the September lead is outside the period
+    overview = bulletin.sections[0].paragraphs[0]
+    assert "总投资168,000.00万元" in overview and "1-10月完成投资100.00万元" in overview  # separators as in tables
 
 
 def test_ranking_warnings_problems_and_signed(org, month):
@@ -77,6 +79,7 @@ def test_ranking_warnings_problems_and_signed(org, month):
     assert [(r[0], r[4]) for r in signed.rows] == [("新签项目N1", Decimal("30000.00")),
                                                    ("新签项目N2", Decimal("12000.00"))]
     assert signed.total[4] == Decimal("42000.00")
+    assert "协议投资额42,000.00万元" in bulletin.sections[4].paragraphs[0]
 
     assert [t.key for t in bulletin.sections[5].tables] == ["window"]
     assert "本期暂无已发布的观摩评比结果。" in bulletin.sections[5].paragraphs

@@ -149,7 +149,8 @@ def _links(ctx: DemoContext) -> dict[str, list[ChainLink]]:
 
 
 def _signed_projects() -> dict[int, list]:
-    """Ledger projects that were signed (agreement amount set), by county id; empty without the projects step."""
+    """Ledger projects that were signed (agreement amount set), by county id, latest signing first; empty without
+    the projects step."""
     from django.apps import apps
 
     try:
@@ -159,13 +160,16 @@ def _signed_projects() -> dict[int, list]:
         return {}
     signed_on = dict(stage_model.objects.filter(stage="signed").values_list("project_id", "actual_date"))
     result: dict[int, list] = {}
-    for project in (project_model.objects.filter(agreement_amount__isnull=False, category="industry")
-                    .exclude(stage="cancelled").select_related("region").order_by("pk")):
+    projects = (project_model.objects.filter(agreement_amount__isnull=False, category="industry")
+                .exclude(stage="cancelled").select_related("region").order_by("pk"))
+    for project in projects:
         if project.pk not in signed_on or signed_on[project.pk] is None:
             continue
         project.demo_signed_on = signed_on[project.pk]
         county_id = int(project.region.path.strip("/").split("/")[2])
         result.setdefault(county_id, []).append(project)
+    for items in result.values():  # the lead ledger started in 2024-11: its signed leads are the recent signings
+        items.sort(key=lambda project: (project.demo_signed_on, project.pk), reverse=True)
     return result
 
 

@@ -128,8 +128,8 @@ def plan_dispatch(ctx: DemoContext, *, units: dict[int, dict[str, Department]], 
     raisers = [u for u in (users.get("city"), users.get("supervisor"), users.get("industry"), users.get("investment"))
                if u is not None]
     total = PROBLEMS_PER_SCALE * ctx.scale
-    statuses = (["submitted"] * 10 + ["returned"] * 5 + ["assigned"] * 15 + ["in_progress"] * 35
-                + ["resolved"] * 12 + ["closed"] * 23)
+    statuses = (["submitted"] * 8 + ["returned"] * 4 + ["assigned"] * 12 + ["in_progress"] * 26
+                + ["resolved"] * 14 + ["closed"] * 36)  # most problems of past months are done
     for index in range(total):
         county = counties[index % len(counties)]
         category = rng.choice(list(TITLES))

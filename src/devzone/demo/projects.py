@@ -199,7 +199,7 @@ def _story(rng, plan: Plan) -> None:
         d["planned"] = _rand_date(rng, date(2025, 3, 1), date(2026, 9, 30))
         return
     if target in ("signed", "signed_declared", "cancelled"):
-        signed = _rand_date(rng, date(2025, 3, 1), date(2026, 9, 30))
+        signed = _rand_date(rng, date(2025, 3, 1), DEMO_END)  # signings go on up to the last month
         p.government_invested = False  # it signed an agreement
         d["signed"] = signed
         d["planned"] = signed - timedelta(days=rng.randint(30, 200))
@@ -219,6 +219,9 @@ def _story(rng, plan: Plan) -> None:
         start = _rand_date(rng, date(2024, 3, 1), date(2025, 12, 31))
     elif target == "completed":
         start = _rand_date(rng, date(2023, 6, 1), date(2025, 3, 1))
+    elif target == "producing" and rng.random() < 0.15:  # a quick build: started this year, producing already
+        start = _rand_date(rng, date(2026, 1, 1), date(2026, 4, 30))
+        plan.duration = rng.randint(4, 6)
     elif target == "producing":
         start = _rand_date(rng, date(2023, 1, 1), date(2024, 12, 31))
     else:  # effective

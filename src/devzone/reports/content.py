@@ -165,11 +165,12 @@ def _overview(user: User, period: BulletinPeriod) -> tuple[Section, tuple[Figure
                                               Column("单位", width=8)),
                          tuple((f.label, f.value, f.unit) for f in figures))
     counties = _county_table(report.groups, rows)
-    text = (f"截至{cn_date(as_of)},{period_scope(user)}在库重点项目{project_count}个,总投资{total_investment}万元;"
+    text = (f"截至{cn_date(as_of)},{period_scope(user)}在库重点项目{project_count}个,"
+            f"总投资{_wan(total_investment)}万元;"
             f"{as_of.year}年开工率{_pct(overall.start_rate.value)},投产率{_pct(overall.production_rate.value)},"
-            f"达效率{_pct(overall.effectiveness_rate.value)};1-{as_of.month}月完成投资{money(completed.numerator)}万元,"
+            f"达效率{_pct(overall.effectiveness_rate.value)};1-{as_of.month}月完成投资{_wan(completed.numerator)}万元,"
             f"投资完成率{_pct(completed.value)}。本期新增招商线索{attraction_total.new_leads}条,签约项目"
-            f"{attraction_total.signed}个,签约额{money(attraction_total.signed_amount)}万元。")
+            f"{attraction_total.signed}个,签约额{_wan(attraction_total.signed_amount)}万元。")
     chart = Chart("county_investment_rate", "各县(市、区)投资完成率", tuple(r[0] for r in counties.rows),
                   tuple(float(r[4] or 0) for r in counties.rows), "%")
     rates = Chart("kpi_rates", "三率及投资完成率", ("开工率", "投产率", "达效率", "投资完成率"),
@@ -179,6 +180,11 @@ def _overview(user: User, period: BulletinPeriod) -> tuple[Section, tuple[Figure
 
 def period_scope(user: User) -> str:
     return "全市" if scope_for(user).unrestricted else scope_name(user)
+
+
+def _wan(value) -> str:
+    """An amount in 万元 for running text, with thousands separators as in the tables."""
+    return display(money(value), "money")
 
 
 def _pct(value) -> str:
@@ -335,7 +341,7 @@ def _signed(user: User, period: BulletinPeriod) -> Section:
     table = Table("signed_large", "新签约亿元以上项目", (
         Column("项目名称", width=28), Column("县(市、区)"), Column("建设单位", width=24), Column("签约日期", "date"),
         Column("协议投资额(万元)", "money"), Column("总投资(万元)", "money")), rows, total if rows else None)
-    text = f"本期新签约亿元以上项目{len(rows)}个,协议投资额{total[4]}万元。"
+    text = f"本期新签约亿元以上项目{len(rows)}个,协议投资额{_wan(total[4])}万元。"
     return Section("新签约亿元以上项目", (text,), (table,))
 
 
