@@ -148,8 +148,9 @@ def main() -> None:
                    "DEVZONE_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
                    "PYTHONPATH": str(ROOT.parent / "src")}
             done = subprocess.run([sys.executable, __file__, "--child", str(scale), "--period", args.period,
-                                   "--repeat", str(args.repeat)], env=env, capture_output=True, text=True,
-                                  check=True)
+                                   "--repeat", str(args.repeat)], env=env, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"scale {scale} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
             run = json.loads(done.stdout.strip().splitlines()[-1])
             print(json.dumps(run, ensure_ascii=False), flush=True)
             runs.append(run)

@@ -42,3 +42,4 @@ urlpatterns = [
 ]
 
 handler404 = "devzone.api.errors.page_not_found"
+handler500 = "devzone.api.errors.server_error"

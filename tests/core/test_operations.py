@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
+from devzone.core import services as core_services
 from devzone.core.models import Job
 
 
@@ -46,3 +50,48 @@ def test_check_deploy_passes_a_sound_configuration(tmp_path):
                      "DEVZONE_ALLOWED_HOSTS": "devzone.example.gov.cn"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SQLite" in result.stdout  # a warning, not an error
+
+
+@contextmanager
+def database_down():
+    """Every query fails the way it does while PostgreSQL restarts."""
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def test_api_answers_503_json_while_the_database_is_down(org):
+    """Token auth runs inside the API: the API's own handler answers 503 with its JSON error shape."""
+    _token, raw = core_services.api_token_create(actor=org.admin, user=org.county1_user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    with database_down():
+        response = client.get("/api/v1/projects")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json() == {"code": "unavailable", "message": "数据库暂时不可用,请稍后重试", "details": []}
+    assert client.get("/api/v1/projects").status_code == 200  # and recovers with the database
+
+
+def test_pages_and_session_api_answer_503_while_the_database_is_down(org, login):
+    """With a session the middleware reads the database first; handler500 still answers 503 (JSON under /api/,
+    a short Chinese page elsewhere), and other server errors under /api/ keep the JSON shape."""
+    client = login(org.county1_user)
+    client.raise_request_exception = False
+    with database_down():
+        api = client.get("/api/v1/projects")
+        page = client.get("/projects/")
+    assert api.status_code == 503 and api.json()["code"] == "unavailable" and api["Retry-After"] == "5"
+    assert page.status_code == 503 and "系统暂时不可用" in page.content.decode()
+    assert client.get("/projects/").status_code == 200
+
+
+def test_api_server_error_keeps_the_json_shape(rf):
+    from devzone.api.errors import server_error
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        response = server_error(rf.get("/api/v1/projects"))
+    assert response.status_code == 500 and json.loads(response.content)["code"] == "server_error"

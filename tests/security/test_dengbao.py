@@ -120,8 +120,11 @@ def test_role_separation_three_administrators(org, admins, login):
     with pytest.raises(ValidationFailed, match="三员分立"):
         core_services.user_set_roles(actor=admins["security_admin"], user=org.observer,
                                      roles=[Role.Code.SECURITY_ADMIN, Role.Code.AUDIT_ADMIN])
-    # audit trail: audit administrator only
-    assert login(admins["audit_admin"]).get("/org/audit/").status_code == 200
+    # audit trail: audit administrator only, and only the audit administrator's menu links to it
+    auditor = login(admins["audit_admin"])
+    assert auditor.get("/org/audit/").status_code == 200
+    assert 'href="/org/audit/"' in auditor.get("/").content.decode()
+    assert 'href="/org/audit/"' not in login(admins["system_admin"]).get("/").content.decode()
     assert login(admins["system_admin"]).get("/org/audit/").status_code == 403
     assert login(admins["security_admin"]).get("/org/audit/").status_code == 403
     assert login(org.city_user).get("/org/audit/").status_code == 403
@@ -211,6 +214,21 @@ def test_sensitive_fields_masked_in_lists_and_exports(org, login):
     worker = login(org.city_user)
     assert PHONE in worker.get("/attraction/directory/contacts/").content.decode()
     assert PHONE in _cells(worker.get("/attraction/directory/contacts/", {"export": "xlsx"}).content)
+
+
+def test_sensitive_fields_masked_in_the_api(org, login, make_enterprise):
+    """The same rule holds for the JSON API, in lists and details, with a session or a bearer token."""
+    attraction_services.contact_create(actor=org.admin, data={"name": "张乡贤", "kind": "native", "phone": PHONE,
+                                                               "region": org.city})
+    enterprise = make_enterprise(phone=PHONE)
+    _token, raw = core_services.api_token_create(actor=org.admin, user=org.observer)
+    for observer in (login(org.observer), Client(HTTP_AUTHORIZATION=f"Bearer {raw}")):
+        listed = observer.get("/api/v1/directory/contacts").json()["items"]
+        assert [c["phone"] for c in listed] == ["138****5678"]
+        assert observer.get(f"/api/v1/enterprises/{enterprise.pk}").json()["phone"] == "138****5678"
+    worker = login(org.city_user)
+    assert worker.get("/api/v1/directory/contacts").json()["items"][0]["phone"] == PHONE
+    assert worker.get(f"/api/v1/enterprises/{enterprise.pk}").json()["phone"] == PHONE
 
 
 def _cells(content: bytes) -> set[str]:

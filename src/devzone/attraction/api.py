@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from devzone.api.schemas import ERRORS, READ_ERRORS
+from devzone.api.schemas import ERRORS, READ_ERRORS, masked
 from devzone.attraction import kpis, selectors, services
 from devzone.attraction.config import attraction_settings
 from devzone.attraction.models import (
@@ -372,6 +372,8 @@ class TargetOut(Schema):
     note: str
     updated_at: datetime
 
+    resolve_phone = masked("phone", "phone")
+
     @staticmethod
     def resolve_industry_code(obj) -> str | None:
         return obj.industry.code if obj.industry_id else None
@@ -404,6 +406,8 @@ class ContactOut(Schema):
     note: str
     updated_at: datetime
 
+    resolve_phone = masked("phone", "phone")
+
 
 class ContactIn(Schema):
     name: str
@@ -428,6 +432,8 @@ class AgentOut(Schema):
     region_id: int
     note: str
     updated_at: datetime
+
+    resolve_phone = masked("phone", "phone")
 
 
 class AgentIn(Schema):

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from devzone.api.schemas import ERRORS, READ_ERRORS
+from devzone.api.schemas import ERRORS, READ_ERRORS, masked
 from devzone.core import selectors as core_selectors
 from devzone.core.exports import money
 from devzone.enterprises import selectors, services
@@ -83,6 +83,8 @@ class EnterpriseDetailOut(EnterpriseOut):
     production_start_year: int | None
     ladder_stage: str
     years: list[EnterpriseYearOut]
+
+    resolve_phone = masked("phone", "phone")
 
     @staticmethod
     def resolve_years(obj: Enterprise) -> list:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from devzone.api.schemas import ERRORS, READ_ERRORS
+from devzone.api.schemas import ERRORS, READ_ERRORS, masked
 from devzone.core import selectors as core_selectors
 from devzone.core.errors import NotFound
 from devzone.core.jurisdiction import get_in_scope
@@ -31,6 +31,8 @@ class BankOut(Schema):
     phone: str
     active: bool
     updated_at: datetime
+
+    resolve_phone = masked("phone", "phone")
 
 
 class BankIn(Schema):

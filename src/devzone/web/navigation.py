@@ -3,17 +3,21 @@ pages are not built yet is shown greyed out with no link, so nobody lands on an 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from devzone.core.security import can_read_audit
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str | None = None
-    superuser_only: bool = False
+    visible_to: Callable[[Any], bool] | None = None  # None: everyone signed in (the page checks its own rights)
 
     def url(self) -> str | None:
         if not self.url_name:
@@ -59,7 +63,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
                                  NavItem(_("Regions and departments"), "core:regions"),
                                  NavItem(_("Import data"), "intake:upload"),
                                  NavItem(_("Background jobs"), "jobs:list"),
-                                 NavItem(_("Audit trail"), "core:audit", superuser_only=True))),
+                                 NavItem(_("Audit trail"), "core:audit", visible_to=can_read_audit))),
 )
 
 
@@ -67,7 +71,7 @@ def navigation_for(user) -> list[dict]:
     groups = []
     for group in NAVIGATION:
         items = [{"label": item.label, "url": item.url()} for item in group.items
-                 if not item.superuser_only or user.is_superuser]
+                 if item.visible_to is None or item.visible_to(user)]
         if items:
             groups.append({"label": group.label, "items": items,
                            "enabled": any(i["url"] for i in items)})
