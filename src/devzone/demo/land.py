@@ -59,15 +59,21 @@ def _quotas(ctx: DemoContext, rng, projects: list) -> int:
         source = accounts.get(zone.region_id)
         if source is None:
             continue
+        area = _affordable(source, rng.randint(5, 20) * 10)  # at scale N a county has more zones to serve
+        if not area:
+            continue
         target = services.account_for(year=YEAR, zone=zone)
-        services.quota_transfer(actor=city, source=source, target=target, area_mu=rng.randint(5, 20) * 10,
+        services.quota_transfer(actor=city, source=source, target=target, area_mu=area,
                                 on=on + timedelta(days=10), note="县区统筹安排至园区")
         moves += 2
     counties = list(ctx.counties)
     for _ in range(max(2, len(counties) // 3)):
         a, b = rng.sample(counties, 2)
+        area = _affordable(accounts[a.pk], rng.randint(2, 8) * 10)
+        if not area:
+            continue
         services.quota_transfer(actor=city, source=accounts[a.pk], target=accounts[b.pk],
-                                area_mu=rng.randint(2, 8) * 10, on=date(YEAR, 5, rng.randint(1, 28)),
+                                area_mu=area, on=date(YEAR, 5, rng.randint(1, 28)),
                                 price_per_mu=Decimal(rng.randint(10, 30)), note="跨县区有偿调剂")
         moves += 2
     for project in projects:
@@ -81,6 +87,12 @@ def _quotas(ctx: DemoContext, rng, projects: list) -> int:
                                 on=date(YEAR, rng.randint(3, 10), rng.randint(1, 28)), note="项目用地指标")
         moves += 1
     return moves
+
+
+def _affordable(account, wanted: int) -> int:
+    """`wanted` 亩, or at most half of what the account still holds (whole tens), so no demo move overdraws."""
+    half = int(services.account_balance(account) / 2) // 10 * 10
+    return min(wanted, half)
 
 
 def _parcel(ctx, rng, n: int, state: str, *, region, zone=None, project=None, enterprise=None, area=None):
