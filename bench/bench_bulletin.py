@@ -159,7 +159,13 @@ def main() -> None:
 
 
 def write_results(runs: list[dict]) -> None:
+    """Write this invocation's runs, keeping the recorded runs of scales it did not measure."""
     RESULTS.parent.mkdir(exist_ok=True)
+    measured = {run["scale"] for run in runs}
+    if RESULTS.exists():
+        kept = [run for run in json.loads(RESULTS.read_text(encoding="utf-8")).get("runs", [])
+                if run.get("scale") not in measured]
+        runs = sorted([*kept, *runs], key=lambda run: run["scale"])
     RESULTS.write_text(json.dumps({"benchmark": "bulletin", "python": platform.python_version(),
                                    "machine": platform.machine(), "cpus": os.cpu_count(), "database": "sqlite",
                                    "runs": runs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

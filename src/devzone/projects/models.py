@@ -331,7 +331,10 @@ class ProgressReport(TimeStamped):
         verbose_name = _("monthly progress report")
         verbose_name_plural = _("monthly progress reports")
         ordering = ["project", "period", "pk"]
-        indexes = [models.Index(fields=["status", "period"]), models.Index(fields=["project", "period"])]
+        # (project, status, period) serves the ledger's per-project sums of approved reports; with only
+        # (project, period) SQLite's planner picked (status, period) and scanned every project's reports per row.
+        indexes = [models.Index(fields=["status", "period"]),
+                   models.Index(fields=["project", "status", "period"], name="progress_project_status_period")]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], condition=Q(corrects__isnull=True),
                                     name="progress_report_one_original_per_month"),
