@@ -48,6 +48,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def environment(args: argparse.Namespace, work: Path) -> dict[str, str]:
+    (work / "metrics").mkdir(parents=True, exist_ok=True)  # the demo and token steps record metrics too
     return {**os.environ, "PYTHONPATH": str(ROOT / "src"),
             "DEVZONE_DATABASE_URL": f"{args.pg}/{args.database}", "DEVZONE_DATA_DIR": str(work / "var"),
             "DEVZONE_SECRET_KEY": "load-bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",

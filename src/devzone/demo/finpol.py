@@ -100,7 +100,7 @@ def build_financing(ctx: DemoContext) -> dict[str, int]:
         firms = cache[county.pk]
         own_projects = [p for p in projects if paths[p.region_id].startswith(county.path) and p.owner_id]
         needs = _county_needs(rng, actor, firms, own_projects, today, quarters[0][2] - timedelta(days=80),
-                              NEEDS_PER_COUNTY * ctx.scale)
+                              NEEDS_PER_COUNTY)  # counties grow with the scale already
         counts["financing_needs"] += len(needs)
         previous = date.min
         for year, quarter, held in quarters:
@@ -168,7 +168,7 @@ def build_policies(ctx: DemoContext) -> dict[str, int]:
     groups = firms_by_county(ctx)
     for county in ctx.counties:
         firms = groups[county.pk]
-        for index in range(APPLICATIONS_PER_COUNTY * ctx.scale):
+        for index in range(APPLICATIONS_PER_COUNTY):  # per county: the counties grow with the scale
             state, age = APPLICATION_PLAN[index % len(APPLICATION_PLAN)]
             clause = rng.choice(clauses)
             _application(rng, actor, rng.choice(firms), clause, state, today - timedelta(days=age + index // 12))
